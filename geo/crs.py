@@ -1,4 +1,4 @@
-"""CRS discipline: refuse frames without a CRS, measure in a local metric CRS, WGS84 at the edges."""
+"""CRS discipline: no frame without a CRS, metric work projected, WGS84 at the edges."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Narrow, actionable exceptions raised by the pure code and caught only at the edges."""
+"""Narrow, actionable exceptions: raised by pure code, caught only at the edges."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ class StrikeMapError(ValueError):
 
 
 class MissingCRSError(StrikeMapError):
-    """A GeoDataFrame or GeoSeries has no CRS, so its coordinates cannot be measured."""
+    """A GeoDataFrame or GeoSeries has no CRS, so it cannot be measured."""
 
 
 class EmptyLayerError(StrikeMapError):
@@ -20,7 +20,7 @@ class InvalidGeometryError(StrikeMapError):
 
 
 class ContradictoryConstraintsError(StrikeMapError):
-    """The constraints on a location do not overlap: the sources contradict each other."""
+    """The constraints on a location do not overlap: the sources contradict."""
 
 
 class CatalogueError(StrikeMapError):

@@ -35,6 +35,16 @@ def _plain(value: object) -> object:
     return value
 
 
+def _iso_dates(series: pd.Series) -> list[str | None]:
+    # A column of whole days is written as dates (2019-12-29), not midnights.
+    stamps = pd.to_datetime(series)
+    whole_days = bool((stamps.dropna() == stamps.dropna().dt.normalize()).all())
+    return [
+        None if pd.isna(v) else (v.date().isoformat() if whole_days else v.isoformat())
+        for v in stamps
+    ]
+
+
 def _properties(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     columns = {}
     for column in gdf.columns:
@@ -42,12 +52,12 @@ def _properties(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
             continue
         series = gdf[column]
         if pd.api.types.is_datetime64_any_dtype(series):
-            columns[column] = [
-                None if pd.isna(v) else pd.Timestamp(v).isoformat() for v in series
-            ]
-        elif pd.api.types.is_float_dtype(series) or pd.api.types.is_integer_dtype(
-            series
-        ) or pd.api.types.is_bool_dtype(series):
+            columns[column] = _iso_dates(series)
+        elif (
+            pd.api.types.is_float_dtype(series)
+            or pd.api.types.is_integer_dtype(series)
+            or pd.api.types.is_bool_dtype(series)
+        ):
             columns[column] = series
         else:
             columns[column] = pd.Series(
@@ -99,7 +109,9 @@ def to_geojson(
     if len(gdf) == 0:
         raise EmptyLayerError(f"layer '{name}' has no features to export")
     if not 0 <= decimals <= MAX_DECIMALS:
-        raise ValueError(f"decimals must be between 0 and {MAX_DECIMALS}, got {decimals}")
+        raise ValueError(
+            f"decimals must be between 0 and {MAX_DECIMALS}, got {decimals}"
+        )
     gdf_wgs84 = gdf.to_crs(WGS84)
     frame = gpd.GeoDataFrame(
         _properties(gdf_wgs84), geometry=gdf_wgs84.geometry.values, crs=WGS84

@@ -1,4 +1,4 @@
-"""Geodesic discs, metric buffers and zones built as the intersection of named constraints."""
+"""Geodesic discs, metric buffers, and zones built by intersecting named constraints."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Map layers as GeoDataFrames: one module per layer, listed in ``registry``."""

@@ -1,0 +1,50 @@
+"""What every layer builder receives: the inputs and the user's parameters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyproj import CRS
+
+from layers.catalogue import Catalogue
+from layers.reference import Reference
+
+#: Half-width of the Euphrates valley corridor. The river's floodplain and the
+#: irrigated belt, towns and roads along it in Deir ez-Zor and Anbar lie within
+#: roughly 10 km of the channel; the GSHHG centreline is within about 1 km of
+#: the channel here, so 10 km holds the valley without reaching the desert
+#: plateau on either side.
+VALLEY_HALF_WIDTH_KM = 10.0
+#: Half-width of the Iraq-Syria border corridor on each side of the border.
+#: 25 km takes in al-Qa'im, Husaybah, Abu Kamal and the border posts and
+#: crossing between them (all within 10 km of the line).
+CORRIDOR_HALF_WIDTH_KM = 25.0
+#: Metric CRS for the border region: azimuthal equidistant centred between
+#: al-Qa'im and Abu Kamal, so distances there are true geodesic distances.
+REGION_CRS = CRS.from_proj4(
+    "+proj=aeqd +lat_0=34.4 +lon_0=41.0 +datum=WGS84 +units=m +no_defs"
+)
+
+
+@dataclass(frozen=True)
+class LayerInputs:
+    """The data every layer is built from."""
+
+    reference: Reference
+    catalogue: Catalogue
+
+
+@dataclass(frozen=True)
+class LayerParams:
+    """User-set widths, in kilometres; hashable so layers can be cached by them."""
+
+    valley_half_width_km: float = VALLEY_HALF_WIDTH_KM
+    corridor_half_width_km: float = CORRIDOR_HALF_WIDTH_KM
+
+    def __post_init__(self) -> None:
+        for name in ("valley_half_width_km", "corridor_half_width_km"):
+            value = getattr(self, name)
+            if not 0 < value <= 200:
+                raise ValueError(
+                    f"{name} must be above 0 and at most 200 km, got {value}"
+                )

@@ -1,0 +1,23 @@
+"""Layer ``border_crossings``: Iraq-Syria border crossings, with their uncertainty."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import geopandas as gpd
+
+from layers.base import LayerInputs, LayerParams
+from layers.events import describe_precision
+
+#: The catalogue ``target_kind`` that marks a border crossing.
+CROSSING_KIND = "border crossing"
+
+
+def build(
+    inputs: LayerInputs, params: LayerParams, deps: Mapping[str, gpd.GeoDataFrame]
+) -> gpd.GeoDataFrame:
+    """Catalogue entries whose target is a border crossing, as points (EPSG:4326)."""
+    events = inputs.catalogue.events
+    crossings = events[events["target_kind"] == CROSSING_KIND]
+    crossings = crossings.rename(columns={"target": "crossing"})
+    return describe_precision(crossings).reset_index(drop=True)

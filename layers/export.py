@@ -1,0 +1,89 @@
+"""Write layers to disk: one RFC 7946 GeoJSON file per layer, or one GeoPackage."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.geojson import to_geojson
+from layers.registry import get_layer
+
+FORMATS = ("geojson", "gpkg")
+
+
+def layer_geojson(name: str, gdf: gpd.GeoDataFrame) -> str:
+    """The RFC 7946 text of layer *name*, at the layer's export precision."""
+    return to_geojson(gdf, name=name, decimals=get_layer(name).decimals)
+
+
+def _gpkg_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = gdf.copy()
+    for column in out.columns:
+        if column != out.geometry.name and out[column].dtype == object:
+            out[column] = [
+                pd.io.json.ujson_dumps(v) if isinstance(v, (list, dict)) else v
+                for v in out[column]
+            ]
+    return out
+
+
+def export_layers(
+    layers: Mapping[str, gpd.GeoDataFrame], out_dir: Path, *, fmt: str = "geojson"
+) -> list[Path]:
+    """Write *layers* into *out_dir*.
+
+    Parameters
+    ----------
+    layers
+        Layer name to frame.
+    out_dir
+        The folder; created if missing.
+    fmt
+        ``geojson`` (``<layer>.geojson`` each) or ``gpkg`` (all in ``layers.gpkg``).
+
+    Returns
+    -------
+    The paths written.
+
+    Raises
+    ------
+    ValueError
+        For an unknown format.
+    OSError
+        If the folder cannot be created or written.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(
+            f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}"
+        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if fmt == "geojson":
+        written = []
+        for name, gdf in layers.items():
+            path = out_dir / f"{name}.geojson"
+            path.write_text(layer_geojson(name, gdf), encoding="utf-8")
+            written.append(path)
+        return written
+    path = out_dir / "layers.gpkg"
+    path.unlink(missing_ok=True)
+    for name, gdf in layers.items():
+        _gpkg_ready(gdf).to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+    return [path]
+
+
+def layers_zip(layers: Mapping[str, gpd.GeoDataFrame], *, suffix: str = "") -> bytes:
+    """All *layers* as GeoJSON files in one zip archive (deterministic bytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, gdf in layers.items():
+            info = zipfile.ZipInfo(
+                f"{name}{suffix}.geojson", date_time=(2020, 1, 1, 0, 0, 0)
+            )
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, layer_geojson(name, gdf))
+    return buffer.getvalue()

@@ -1,0 +1,248 @@
+"""The registry of map layers, in display order, and the function that builds them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import geopandas as gpd
+
+from geo.crs import require_crs
+from geo.errors import EmptyLayerError
+from layers import (
+    admin1,
+    border_corridor,
+    border_crossings,
+    countries,
+    euphrates,
+    euphrates_valley,
+    events,
+    strike_areas,
+    strike_zones,
+)
+from layers.base import LayerInputs, LayerParams
+
+Builder = Callable[
+    [LayerInputs, LayerParams, Mapping[str, gpd.GeoDataFrame]], gpd.GeoDataFrame
+]
+
+
+def _style(**kwargs: object) -> Mapping[str, object]:
+    return MappingProxyType(dict(kwargs))
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """How one layer is built, drawn and exported.
+
+    Attributes
+    ----------
+    name
+        Stable public name: export file names and map layer ids.
+    title
+        What the map's layer control and legend call it.
+    build
+        Pure function (inputs, params, built layers) -> GeoDataFrame.
+    style
+        Leaflet path options (read-only; copy before handing to folium).
+    tooltip_fields
+        Columns shown on hover, in order.
+    requires
+        Layers that must be built first and are passed to ``build``.
+    context
+        True for quiet reference layers (drawn under everything, simplified).
+    shown
+        Whether the layer is visible when the map opens.
+    decimals
+        Coordinate decimals in exports: no finer than the data.
+    """
+
+    name: str
+    title: str
+    build: Builder
+    style: Mapping[str, object]
+    tooltip_fields: tuple[str, ...]
+    requires: tuple[str, ...] = ()
+    context: bool = False
+    shown: bool = True
+    decimals: int = 5
+    description: str = field(default="")
+
+
+LAYERS: tuple[LayerSpec, ...] = (
+    LayerSpec(
+        name="countries",
+        title="Countries",
+        build=countries.build,
+        style=_style(color="#6b6b6b", weight=1.2, fillColor="#f4f1ea", fillOpacity=1.0),
+        tooltip_fields=("name", "iso_a3"),
+        context=True,
+        description="Natural Earth 10m admin-0 (v5.1.1).",
+    ),
+    LayerSpec(
+        name="admin1",
+        title="Governorates",
+        build=admin1.build,
+        style=_style(color="#9a9a9a", weight=0.7, dashArray="3 3", fill=False),
+        tooltip_fields=("name", "iso_a3"),
+        context=True,
+        description="Natural Earth admin-1, Iraq and Syria.",
+    ),
+    LayerSpec(
+        name="euphrates",
+        title="Euphrates (GSHHG)",
+        build=euphrates.build,
+        style=_style(color="#4a90c2", weight=2.0),
+        tooltip_fields=("name", "source"),
+        context=True,
+        description="GSHHG 2.3.7 WDBII river centreline.",
+    ),
+    LayerSpec(
+        name="euphrates_valley",
+        title="Euphrates River Valley",
+        build=euphrates_valley.build,
+        style=_style(color="#2b7bb9", weight=1, fillColor="#9ecae1", fillOpacity=0.25),
+        tooltip_fields=("name", "half_width_km", "area_km2", "derivation"),
+        decimals=4,
+        description="River +/- W km in Dayr Az Zawr and Al-Anbar.",
+    ),
+    LayerSpec(
+        name="border_corridor",
+        title="Iraq-Syria border corridor",
+        build=border_corridor.build,
+        style=_style(
+            color="#8c6d31",
+            weight=1,
+            dashArray="6 4",
+            fillColor="#e7cb94",
+            fillOpacity=0.2,
+        ),
+        tooltip_fields=("name", "half_width_km", "border_length_km", "area_km2"),
+        decimals=4,
+        description="Shared border +/- D km on each side.",
+    ),
+    LayerSpec(
+        name="border_crossings",
+        title="Border crossings",
+        build=border_crossings.build,
+        style=_style(color="#54278f", weight=1.5, fillColor="#9e9ac8", fillOpacity=0.6),
+        tooltip_fields=("crossing", "date_start", "precision", "uncertainty_m"),
+        decimals=4,
+        description="Al-Qa'im - Al-Bukamal crossing (reopened 30 Sep 2019).",
+    ),
+    LayerSpec(
+        name="strike_areas",
+        title="Strike areas per country",
+        build=strike_areas.build,
+        style=_style(color="#7f0000", weight=2.5, fill=False),
+        tooltip_fields=("country", "site_count", "area_km2", "event_ids"),
+        requires=("strike_zones",),
+        shown=False,
+        decimals=4,
+        description="Strike zones dissolved per country.",
+    ),
+    LayerSpec(
+        name="strike_zones",
+        title="Strike zones, 29 Dec 2019",
+        build=strike_zones.build,
+        style=_style(
+            color="#b30000", weight=1.5, fillColor="#e34a33", fillOpacity=0.35
+        ),
+        tooltip_fields=(
+            "event_id",
+            "title",
+            "precision",
+            "uncertainty_m",
+            "area_km2",
+            "confidence",
+        ),
+        requires=("euphrates_valley", "border_corridor"),
+        decimals=4,
+        description="Each site: disc of its uncertainty radius within its constraints.",
+    ),
+    LayerSpec(
+        name="events",
+        title="Events",
+        build=events.build,
+        style=_style(weight=1.5, fillOpacity=0.8),
+        tooltip_fields=(
+            "event_id",
+            "title",
+            "date_start",
+            "sub_event_type",
+            "precision",
+            "uncertainty_m",
+        ),
+        decimals=5,
+        description="Every catalogue event at its best estimate, with its uncertainty.",
+    ),
+)
+
+LAYER_NAMES: tuple[str, ...] = tuple(spec.name for spec in LAYERS)
+_BY_NAME = {spec.name: spec for spec in LAYERS}
+
+
+def get_layer(name: str) -> LayerSpec:
+    """The spec of layer *name*.
+
+    Raises
+    ------
+    KeyError
+        If no layer has that name (the message lists the names).
+    """
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise KeyError(
+            f"unknown layer '{name}'; known layers: {', '.join(LAYER_NAMES)}"
+        ) from None
+
+
+def build_layers(
+    inputs: LayerInputs,
+    params: LayerParams,
+    names: Iterable[str] | None = None,
+) -> dict[str, gpd.GeoDataFrame]:
+    """Build the named layers (all by default) and what they require.
+
+    Parameters
+    ----------
+    inputs
+        The reference data and catalogue.
+    params
+        The widths.
+    names
+        Which layers; their requirements are built too.
+
+    Returns
+    -------
+    Layer name to GeoDataFrame, in registry order, every frame with a CRS.
+
+    Raises
+    ------
+    KeyError
+        For an unknown layer name.
+    EmptyLayerError
+        If a layer builds to no features.
+    """
+    wanted = list(LAYER_NAMES if names is None else names)
+    for name in wanted:
+        get_layer(name)
+    built: dict[str, gpd.GeoDataFrame] = {}
+
+    def _build(name: str) -> None:
+        if name in built:
+            return
+        spec = get_layer(name)
+        for dependency in spec.requires:
+            _build(dependency)
+        gdf = spec.build(inputs, params, MappingProxyType(built))
+        require_crs(gdf, name=name)
+        if len(gdf) == 0:
+            raise EmptyLayerError(f"layer '{name}' built to no features")
+        built[name] = gdf
+
+    for name in wanted:
+        _build(name)
+    return {name: built[name] for name in LAYER_NAMES if name in wanted}
