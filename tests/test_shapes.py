@@ -1,0 +1,110 @@
+"""Geodesic discs, metric buffers and constraint zones."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from pyproj import Geod
+from shapely.geometry import Point, Polygon, box
+
+from geo.errors import ContradictoryConstraintsError
+from geo.shapes import buffer_metric, geodesic_disc, intersect_constraints
+
+GEOD = Geod(ellps="WGS84")
+RADII_M = [100, 1_000, 25_000, 150_000]
+# Corners and middle of the area of interest (23-38N, 34-60E) and named places.
+CENTRES = [
+    (34.0, 23.0),
+    (60.0, 38.0),
+    (34.0, 38.0),
+    (60.0, 23.0),
+    (40.92, 34.45),
+    (56.92, 25.89),
+    (47.43, 31.0),
+]
+
+
+def _boundary_errors(lon, lat, polygon, radius_m) -> np.ndarray:
+    """Relative error of geodesic distance from the centre, along the whole boundary."""
+    ring = shapely.segmentize(
+        polygon.exterior, max_segment_length=polygon.length / 2000
+    )
+    coords = np.asarray(ring.coords)
+    _, _, dist = GEOD.inv(
+        np.full(len(coords), lon), np.full(len(coords), lat), coords[:, 0], coords[:, 1]
+    )
+    return np.abs(dist - radius_m) / radius_m
+
+
+@pytest.mark.parametrize("radius_m", RADII_M)
+@pytest.mark.parametrize(("lon", "lat"), CENTRES)
+def test_disc_boundary_is_within_0_1_percent_of_radius(lon, lat, radius_m):
+    disc = geodesic_disc(lon, lat, radius_m)
+    assert disc.is_valid
+    assert disc.contains(Point(lon, lat))
+    assert _boundary_errors(lon, lat, disc, radius_m).max() < 0.001
+
+
+def test_naive_degree_buffer_fails_the_same_check():
+    # Guard that the check has teeth: a circle in degrees is an ellipse on the ground.
+    lon, lat, radius_m = 40.92, 34.45, 25_000
+    naive = Point(lon, lat).buffer(radius_m / 111_320)
+    assert _boundary_errors(lon, lat, naive, radius_m).max() > 0.1
+
+
+def test_disc_rejects_bad_input():
+    with pytest.raises(ValueError, match="radius"):
+        geodesic_disc(40.0, 34.0, 0)
+    with pytest.raises(ValueError, match="longitude/latitude"):
+        geodesic_disc(400.0, 34.0, 10)
+
+
+def test_buffer_metric_area_is_pi_r_squared():
+    gdf = gpd.GeoDataFrame(geometry=[Point(40.92, 34.45)], crs=4326)
+    buffered = buffer_metric(gdf, 10_000)
+    assert buffered.crs == gdf.crs
+    area_km2 = abs(GEOD.geometry_area_perimeter(buffered.geometry.iloc[0])[0]) / 1e6
+    assert area_km2 == pytest.approx(math.pi * 100, rel=0.002)
+
+
+def test_intersection_records_its_derivation():
+    zone = intersect_constraints(
+        {
+            "within 10 km of A": Point(0, 0).buffer(10_000),
+            "east of the river": box(0, -20_000, 20_000, 20_000),
+        },
+        subject="S-1",
+    )
+    assert zone.constraints == ("within 10 km of A", "east of the river")
+    assert (
+        "within 10 km of A" in zone.derivation
+        and "east of the river" in zone.derivation
+    )
+    assert zone.geometry.area == pytest.approx(math.pi * 10_000**2 / 2, rel=0.01)
+
+
+def test_disjoint_constraints_are_a_contradiction():
+    with pytest.raises(ContradictoryConstraintsError, match=r"S-9.*'inside B'"):
+        intersect_constraints(
+            {
+                "near A": Point(0, 0).buffer(1_000),
+                "inside B": box(50_000, 0, 60_000, 10_000),
+            },
+            subject="S-9",
+        )
+
+
+def test_touching_constraints_have_no_area_in_common():
+    with pytest.raises(ContradictoryConstraintsError):
+        intersect_constraints({"left": box(0, 0, 1, 1), "right": box(1, 0, 2, 1)})
+
+
+def test_invalid_constraint_is_repaired():
+    bowtie = Polygon([(0, 0), (2, 2), (2, 0), (0, 2)])
+    zone = intersect_constraints({"bowtie": bowtie, "all": box(-1, -1, 3, 3)})
+    assert zone.geometry.is_valid
+    assert zone.geometry.area == pytest.approx(2.0)
