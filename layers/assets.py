@@ -1,0 +1,127 @@
+"""Leaflet served from the installed XStatic package, never from a CDN.
+
+The map's JavaScript and CSS are copied from ``XStatic-Leaflet`` (a PyPI
+package pinned in requirements.txt) into the app's ``static/vendor/`` folder,
+which Streamlit serves at ``/app/static/`` when ``server.enableStaticServing``
+is on. Nothing third-party is committed. The standalone HTML export inlines
+the same files instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import filecmp
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import xstatic.pkg.leaflet as xs_leaflet
+
+#: The URL prefix Streamlit serves ``./static/`` under (absolute, because the
+#: map runs in an iframe of streamlit-folium's component).
+STATIC_URL = "/app/static"
+VENDOR = "vendor/leaflet"
+#: Files the map uses, relative to the XStatic data folder.
+LEAFLET_FILES = (
+    "leaflet.js",
+    "leaflet.css",
+    "images/layers.png",
+    "images/layers-2x.png",
+    "images/marker-icon.png",
+    "images/marker-icon-2x.png",
+    "images/marker-shadow.png",
+)
+
+
+@dataclass(frozen=True)
+class AssetUrls:
+    """Where the browser loads Leaflet from."""
+
+    js: str = f"{STATIC_URL}/{VENDOR}/leaflet.js"
+    css: str = f"{STATIC_URL}/{VENDOR}/leaflet.css"
+    images: str = f"{STATIC_URL}/{VENDOR}/images/"
+
+
+def leaflet_source_dir() -> Path:
+    """The folder of the installed XStatic-Leaflet files."""
+    return Path(xs_leaflet.BASE_DIR)
+
+
+def leaflet_version() -> str:
+    """The Leaflet version the installed package carries."""
+    return str(xs_leaflet.VERSION)
+
+
+def install_static_assets(static_dir: Path) -> list[Path]:
+    """Copy the Leaflet files the map needs into ``static_dir/vendor/leaflet``.
+
+    Files already in place and identical are left alone, so calling this on
+    every start is cheap.
+
+    Parameters
+    ----------
+    static_dir
+        The app's static folder (``static/`` beside ``dashboard.py``).
+
+    Returns
+    -------
+    The files copied now (empty when all were in place).
+    """
+    source = leaflet_source_dir()
+    target = static_dir / VENDOR
+    copied = []
+    for name in LEAFLET_FILES:
+        src, dst = source / name, target / name
+        if dst.is_file() and filecmp.cmp(src, dst, shallow=False):
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dst)
+        copied.append(dst)
+    return copied
+
+
+def _data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
+
+
+def inline_leaflet(html: str, urls: AssetUrls = AssetUrls()) -> str:
+    """Replace the local Leaflet links of a map page with the files themselves.
+
+    Images referenced from the CSS become data URIs, so the page works from a
+    file on a machine with no network and no server.
+
+    Parameters
+    ----------
+    html
+        A full page rendered by folium with *urls* as its asset links.
+    urls
+        The links to replace.
+
+    Returns
+    -------
+    The self-contained page.
+    """
+    source = leaflet_source_dir()
+    css = (source / "leaflet.css").read_text(encoding="utf-8")
+    css = re.sub(
+        r"url\((images/[\w.-]+\.png)\)",
+        lambda m: f"url({_data_uri(source / m.group(1))})",
+        css,
+    )
+    js = (source / "leaflet.js").read_text(encoding="utf-8")
+    page = re.sub(
+        rf'<script src="{re.escape(urls.js)}"></script>',
+        lambda _: f"<script>{js}</script>",
+        html,
+    )
+    page = re.sub(
+        rf'<link rel="stylesheet" href="{re.escape(urls.css)}"/>',
+        lambda _: f"<style>{css}</style>",
+        page,
+    )
+    marker = _data_uri(source / "images" / "marker-icon.png")
+    return page.replace(
+        f'L.Icon.Default.imagePath = "{urls.images}";',
+        f'L.Icon.Default.prototype.options.iconUrl = "{marker}";',
+    )

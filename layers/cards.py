@@ -1,0 +1,107 @@
+"""The provenance card of one event or strike zone, as escaped HTML."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+
+import pandas as pd
+
+from layers.catalogue import PRECISION_CLASSES, TIME_PRECISION
+
+
+def _e(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return html.escape(str(value))
+
+
+def _date(value: object) -> str:
+    return pd.Timestamp(value).date().isoformat()
+
+
+def _figure(low: object, high: object) -> str:
+    if low is None and high is None:
+        return "not given"
+    if high is None:
+        return f"at least {low}"
+    if low is None:
+        return f"up to {high}"
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def claims_table(claims: list[Mapping[str, object]]) -> str:
+    """Casualty claims side by side, one row per claimant, never summed."""
+    if not claims:
+        return "<p>No casualty claims recorded.</p>"
+    rows = "".join(
+        "<tr>"
+        f"<td>{_e(c['claimant'])}</td>"
+        f"<td>{_e(_figure(c['killed_low'], c['killed_high']))}</td>"
+        f"<td>{_e(_figure(c['wounded_low'], c['wounded_high']))}</td>"
+        f"<td>{_e(c['detail'])} <small>({_e(c['scope'])}; {_e(c['source_ids'])})</small></td>"
+        "</tr>"
+        for c in claims
+    )
+    return (
+        '<table class="claims"><thead><tr><th>Claimed by</th><th>Killed</th>'
+        f"<th>Wounded</th><th>Detail</th></tr></thead><tbody>{rows}</tbody></table>"
+        "<p><small>Claims are kept apart: they describe the same events and must "
+        "not be added up.</small></p>"
+    )
+
+
+def card_html(
+    event: Mapping[str, object], zone: Mapping[str, object] | None = None
+) -> str:
+    """The provenance card for *event* (a catalogue row), with its zone if it has one.
+
+    Parameters
+    ----------
+    event
+        A row of the events layer.
+    zone
+        The matching row of ``strike_zones``, whose derivation and area are shown.
+
+    Returns
+    -------
+    HTML in which every text from data is escaped.
+    """
+    start, end = _date(event["date_start"]), _date(event["date_end"])
+    when = start if start == end else f"{start} to {end}"
+    klass = str(event["precision_class"])
+    radius_km = float(event["uncertainty_m"]) / 1000
+    parts = [
+        f'<div class="card"><h4>{_e(event["title"])}</h4>',
+        f"<p><b>Event</b> {_e(event['event_id'])} &middot; "
+        f"{_e(event['event_type'])} &rsaquo; {_e(event['sub_event_type'])}</p>",
+        f"<p><b>When</b> {_e(when)} ({_e(TIME_PRECISION[int(event['time_precision'])])})</p>",
+        f"<p><b>Who</b> {_e(event['attacker']) or 'not stated'} &rarr; "
+        f"{_e(event['target'])} ({_e(event['target_kind'])})</p>",
+        f"<p>{_e(event['description'])}</p>",
+        f"<p><b>Where</b> {_e(event['location'])}"
+        f"{', ' + _e(event['admin1']) if event['admin1'] else ''}"
+        f"{', ' + _e(event['country']) if event['country'] else ' (no country)'}</p>",
+        f"<p><b>How certain</b> {_e(klass)}: {_e(PRECISION_CLASSES[klass][0])}; "
+        f"uncertainty radius {radius_km:g} km around "
+        f"{float(event['lat']):.4f}N {float(event['lon']):.4f}E "
+        f"(ACLED geo_precision {_e(event['geo_precision'])}, UCDP where_prec "
+        f"{_e(event['where_prec'])}). Confidence: <b>{_e(event['confidence'])}</b>.</p>",
+    ]
+    if event.get("candidates"):
+        parts.append(f"<p><b>Published positions</b> {_e(event['candidates'])}</p>")
+    if zone is not None:
+        parts.append(
+            f"<p><b>Derivation</b> {_e(zone['derivation'])} "
+            f"Area {float(zone['area_km2']):,.0f} km².</p>"
+        )
+    parts.append(f"<p><b>What is and isn't known</b> {_e(event['notes'])}</p>")
+    parts.append("<p><b>Casualty claims</b></p>" + claims_table(list(event["claims"])))
+    links = "".join(
+        f'<li><a href="{_e(s["url"])}" target="_blank" rel="noopener noreferrer">'
+        f"{_e(s['title'])}</a> &mdash; {_e(s['outlet'])}"
+        f"{' (' + _e(s['published']) + ')' if s['published'] else ''}</li>"
+        for s in event["sources"]
+    )
+    parts.append(f"<p><b>Sources</b></p><ul>{links}</ul></div>")
+    return "".join(parts)

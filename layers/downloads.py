@@ -1,0 +1,136 @@
+"""What the dashboard offers to download, each made by a pure function on demand."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from geo.geojson import GEOJSON_MEDIA_TYPE
+from layers.assets import inline_leaflet
+from layers.base import LayerParams
+from layers.export import layer_geojson, layers_zip
+from layers.render import map_html
+
+#: Layers whose shape depends on the widths, and which width.
+WIDTH_DEPENDENT = {
+    "euphrates_valley": ("W",),
+    "border_corridor": ("D",),
+    "strike_zones": ("W", "D"),
+    "strike_areas": ("W", "D"),
+}
+CSV_COLUMNS = (
+    "event_id",
+    "title",
+    "date_start",
+    "date_end",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "attacker",
+    "target",
+    "target_kind",
+    "country",
+    "admin1",
+    "location",
+    "lat",
+    "lon",
+    "precision_class",
+    "geo_precision",
+    "where_prec",
+    "uncertainty_m",
+    "constraints",
+    "confidence",
+    "description",
+    "notes",
+    "source_ids",
+)
+
+
+@dataclass(frozen=True)
+class Download:
+    """One download button: its label, file name, media type and content maker."""
+
+    label: str
+    file_name: str
+    mime: str
+    make: Callable[[], str | bytes]
+
+
+def width_tag(name: str, params: LayerParams) -> str:
+    """The part of a file name that records the widths *name* was built with."""
+    tags = []
+    for key in WIDTH_DEPENDENT.get(name, ()):
+        km = (
+            params.valley_half_width_km if key == "W" else params.corridor_half_width_km
+        )
+        tags.append(f"{key}{km:g}km")
+    return "_" + "_".join(tags) if tags else ""
+
+
+def events_csv(events: gpd.GeoDataFrame) -> str:
+    """The events as CSV (one row each, the catalogue's columns, ISO dates)."""
+    frame = pd.DataFrame(events[list(CSV_COLUMNS)]).copy()
+    for column in ("date_start", "date_end"):
+        frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def downloads(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    params: LayerParams,
+    make_map: Callable[[], folium.Map],
+) -> list[Download]:
+    """Every download the dashboard offers, following the current view.
+
+    Parameters
+    ----------
+    layers
+        The (filtered) layers shown on the map.
+    params
+        The widths they were built with (named in the file names).
+    make_map
+        Builds the current map, for the standalone HTML file.
+    """
+    items = [
+        Download(
+            label=f"{name}.geojson",
+            file_name=f"{name}{width_tag(name, params)}.geojson",
+            mime=GEOJSON_MEDIA_TYPE,
+            make=lambda name=name, gdf=gdf: layer_geojson(name, gdf),
+        )
+        for name, gdf in layers.items()
+        if len(gdf)
+    ]
+    tag = f"_W{params.valley_half_width_km:g}km_D{params.corridor_half_width_km:g}km"
+    shown = {name: gdf for name, gdf in layers.items() if len(gdf)}
+    items.append(
+        Download(
+            label="All layers (zip)",
+            file_name=f"strike-map-layers{tag}.zip",
+            mime="application/zip",
+            make=lambda: layers_zip(shown),
+        )
+    )
+    if "events" in layers:
+        events = layers["events"]
+        items.append(
+            Download(
+                label="Filtered events (CSV)",
+                file_name="events_filtered.csv",
+                mime="text/csv",
+                make=lambda: events_csv(events),
+            )
+        )
+    items.append(
+        Download(
+            label="This map (standalone HTML, works offline)",
+            file_name=f"strike-map{tag}.html",
+            mime="text/html",
+            make=lambda: inline_leaflet(map_html(make_map())),
+        )
+    )
+    return items

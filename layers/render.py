@@ -1,0 +1,497 @@
+"""Build the folium map of the layers: styles, legend, view buttons, offline assets.
+
+Pure code: takes GeoDataFrames, returns a ``folium.Map``; nothing here knows
+about Streamlit. Every text that comes from data is HTML-escaped before it
+reaches the map, because folium's tooltips insert values as HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import xyzservices.providers as xyz
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo.crs import WGS84
+from geo.shapes import geodesic_disc
+from layers.assets import AssetUrls
+from layers.registry import LAYERS, LayerSpec
+
+#: Bounds ((south, west), (north, east)) of the three views the map can jump to.
+VIEWS = MappingProxyType(
+    {
+        "Strike area": ((33.9, 40.3), (34.95, 41.75)),
+        "Iraq": ((29.0, 38.7), (37.4, 48.6)),
+        "Region": ((23.5, 38.0), (37.5, 60.0)),
+    }
+)
+#: Tile basemaps (xyzservices providers); "None" draws only the vector layers.
+TILE_PROVIDERS = MappingProxyType(
+    {
+        "OpenStreetMap": xyz.OpenStreetMap.Mapnik,
+        "Light": xyz.CartoDB.Positron,
+        "Satellite": xyz.Esri.WorldImagery,
+    }
+)
+SEA_COLOUR = "#dce8f0"
+#: Colour of each ACLED sub-event type on the map and in the timeline.
+EVENT_COLOURS = MappingProxyType(
+    {
+        "Air/drone strike": "#d7301f",
+        "Shelling/artillery/missile attack": "#fd8d3c",
+        "Remote explosive/landmine/IED": "#6a51a3",
+        "Violent demonstration": "#1d91c0",
+        "Disrupted weapons use": "#238b45",
+        "Other": "#525252",
+    }
+)
+DEFAULT_EVENT_COLOUR = "#525252"
+HATCH_ID = "hatch-area-only"
+#: Display simplification of context layers, in degrees (about 300 m): finer
+#: than a pixel at the strike-area zoom, and it keeps the map payload small.
+CONTEXT_TOLERANCE_DEG = 0.003
+DISPLAY_DECIMALS = 4
+#: Precision classes drawn without a point: only an area is known.
+AREA_ONLY = ("P3", "P4", "P5", "P6")
+PRECISION_WORDS = MappingProxyType(
+    {
+        "P1": "exact site (within about 100 m)",
+        "P2": "near a named place (within about 25 km)",
+        "P3": "district-level: an area, no pin",
+        "P4": "province-level: an area, no pin",
+        "P5": "a region or named natural area (e.g. the Euphrates valley): no pin",
+        "P6": "country only: listed, not drawn",
+    }
+)
+FIELD_LABELS = MappingProxyType(
+    {
+        "event_id": "Event",
+        "title": "What",
+        "date_start": "Date",
+        "sub_event_type": "Type",
+        "precision": "Precision",
+        "uncertainty_m": "Uncertainty (m)",
+        "area_km2": "Area (km²)",
+        "confidence": "Confidence",
+        "name": "Name",
+        "iso_a3": "ISO3",
+        "source": "Source",
+        "half_width_km": "Half-width (km)",
+        "border_length_km": "Border length (km)",
+        "derivation": "How it was drawn",
+        "crossing": "Crossing",
+        "country": "Country",
+        "site_count": "Sites",
+        "event_ids": "Events",
+    }
+)
+
+
+def _escaped(value: object) -> object:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, float):
+        return None if np.isnan(value) else round(value, 1)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if value is None or value is pd.NA:
+        return None
+    return html.escape(str(value))
+
+
+def _round(geometries: np.ndarray) -> np.ndarray:
+    return shapely.transform(geometries, lambda xy: np.round(xy, DISPLAY_DECIMALS))
+
+
+def display_frame(
+    gdf: gpd.GeoDataFrame, fields: Iterable[str], *, simplify: bool = False
+) -> gpd.GeoDataFrame:
+    """A light copy of *gdf* for the map: WGS84, chosen fields, escaped text.
+
+    Parameters
+    ----------
+    gdf
+        A layer.
+    fields
+        The columns to keep (tooltip fields and styling keys).
+    simplify
+        Simplify polygons as a coverage (shared edges stay shared) and lines,
+        by ``CONTEXT_TOLERANCE_DEG``.
+
+    Returns
+    -------
+    A new frame in EPSG:4326.
+    """
+    gdf_wgs84 = gdf.to_crs(WGS84)
+    geometries = gdf_wgs84.geometry.values
+    if simplify:
+        if set(gdf_wgs84.geom_type) <= {"Polygon", "MultiPolygon"}:
+            geometries = shapely.coverage_simplify(geometries, CONTEXT_TOLERANCE_DEG)
+        else:
+            geometries = shapely.simplify(geometries, CONTEXT_TOLERANCE_DEG)
+    columns = {
+        column: [_escaped(v) for v in gdf_wgs84[column]]
+        for column in dict.fromkeys(fields)
+        if column in gdf_wgs84.columns
+    }
+    return gpd.GeoDataFrame(
+        columns, geometry=_round(np.asarray(geometries)), crs=WGS84
+    ).reset_index(drop=True)
+
+
+def _tooltip(fields: Iterable[str]) -> folium.GeoJsonTooltip:
+    fields = list(fields)
+    return folium.GeoJsonTooltip(
+        fields=fields,
+        aliases=[FIELD_LABELS.get(f, f) for f in fields],
+        sticky=True,
+        localize=False,
+    )
+
+
+def _geojson(
+    gdf: gpd.GeoDataFrame,
+    spec: LayerSpec,
+    *,
+    name: str,
+    style: Mapping[str, object],
+    fields: tuple[str, ...],
+    **kwargs: object,
+) -> folium.GeoJson:
+    frozen_style = dict(style)
+    return folium.GeoJson(
+        json.loads(gdf.to_json(drop_id=True)),
+        name=name,
+        style_function=lambda _feature: dict(frozen_style),
+        tooltip=_tooltip(fields) if fields else None,
+        zoom_on_click=False,
+        **kwargs,
+    )
+
+
+def _zone_style(feature: dict, base: Mapping[str, object]) -> dict:
+    style = dict(base)
+    if feature["properties"].get("precision_class") in ("P4", "P5"):
+        style.update(fillColor=f"url(#{HATCH_ID})", fillOpacity=1.0, dashArray="5 3")
+    return style
+
+
+def _event_colour(sub_event_type: str) -> str:
+    return EVENT_COLOURS.get(html.unescape(sub_event_type or ""), DEFAULT_EVENT_COLOUR)
+
+
+def _event_layers(
+    events: gpd.GeoDataFrame, spec: LayerSpec, *, hide_ids: set[str]
+) -> folium.FeatureGroup:
+    """Uncertainty rings for every drawable event, and points where a site is known."""
+    group = folium.FeatureGroup(name=spec.title, show=spec.shown)
+    drawable = events[
+        (events["precision_class"] != "P6") & ~events["event_id"].isin(hide_ids)
+    ]
+    if drawable.empty:
+        return group
+    fields = spec.tooltip_fields
+    rings = drawable.copy()
+    rings = rings.set_geometry(
+        [
+            geodesic_disc(lon, lat, radius)
+            for lon, lat, radius in zip(
+                rings["lon"], rings["lat"], rings["uncertainty_m"], strict=True
+            )
+        ],
+        crs=WGS84,
+    )
+    ring_frame = display_frame(rings, (*fields, "precision_class"))
+    folium.GeoJson(
+        json.loads(ring_frame.to_json(drop_id=True)),
+        name=f"{spec.title}: uncertainty",
+        style_function=lambda f: {
+            "color": _event_colour(f["properties"]["sub_event_type"]),
+            "weight": 1.2,
+            "dashArray": "4 4",
+            "fillOpacity": 0.06,
+        },
+        tooltip=_tooltip(fields),
+        zoom_on_click=False,
+    ).add_to(group)
+    sites = drawable[~drawable["precision_class"].isin(AREA_ONLY)]
+    if not sites.empty:
+        point_frame = display_frame(sites, fields)
+        folium.GeoJson(
+            json.loads(point_frame.to_json(drop_id=True)),
+            name=f"{spec.title}: sites",
+            marker=folium.CircleMarker(radius=6, weight=1.5, fill=True),
+            style_function=lambda f: {
+                "color": "#222222",
+                "fillColor": _event_colour(f["properties"]["sub_event_type"]),
+                "fillOpacity": 0.9,
+            },
+            tooltip=_tooltip(fields),
+            zoom_on_click=False,
+        ).add_to(group)
+    return group
+
+
+class _Control(MacroElement):
+    """A Leaflet control holding HTML (legend) or view buttons."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var control = L.control({position: {{ this.position|tojson }}});
+            control.onAdd = function() {
+                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
+                div.innerHTML = {{ this.inner_html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                div.querySelectorAll('button[data-bounds]').forEach(function(b) {
+                    b.addEventListener('click', function() {
+                        {{ this._parent.get_name() }}.fitBounds(
+                            JSON.parse(b.getAttribute('data-bounds')));
+                    });
+                });
+                return div;
+            };
+            control.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, inner_html: str, *, position: str, css_class: str) -> None:
+        super().__init__()
+        self._name = "Control"
+        self.inner_html = inner_html
+        self.position = position
+        self.css_class = css_class
+
+
+class _IconPath(MacroElement):
+    """Point Leaflet's default marker images at the local copy."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.Icon.Default.imagePath = {{ this.path|tojson }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self._name = "IconPath"
+        self.path = path
+
+
+def _swatch(style: str) -> str:
+    return f'<i style="display:inline-block;width:14px;height:10px;{style}"></i>'
+
+
+def legend_html(event_types: Iterable[str]) -> str:
+    """The legend's HTML: colours, hatching and the precision classes in words."""
+    rows = [
+        "<b>Strike zones, 29 Dec 2019</b>",
+        f"{_swatch('background:#e34a33;opacity:.6;border:1px solid #b30000')} "
+        "district-level zone (P3)",
+        f'<svg width="14" height="10"><rect width="14" height="10" '
+        f'fill="url(#{HATCH_ID})" stroke="#b30000"/></svg> '
+        "region-level zone (P4-P5), hatched",
+        "<i>No pin: the sites were never disclosed; the zone is the claim.</i>",
+        "<b>Events</b> (ring = uncertainty radius)",
+    ]
+    for sub_type in event_types:
+        colour = EVENT_COLOURS.get(sub_type, DEFAULT_EVENT_COLOUR)
+        rows.append(
+            f"{_swatch(f'background:{colour};border-radius:5px')} {html.escape(sub_type)}"
+        )
+    rows += [
+        "<b>Context</b>",
+        f"{_swatch('background:#9ecae1;opacity:.7')} Euphrates River Valley",
+        f"{_swatch('background:#e7cb94;opacity:.7;border:1px dashed #8c6d31')} "
+        "border corridor",
+        f"{_swatch('background:#9e9ac8')} border crossing",
+        "<b>Precision classes</b>",
+    ]
+    rows += [f"{code}: {html.escape(text)}" for code, text in PRECISION_WORDS.items()]
+    return "<br>".join(rows)
+
+
+def _views_html() -> str:
+    buttons = [
+        f"<button type=\"button\" data-bounds='{json.dumps(bounds)}'>"
+        f"{html.escape(label)}</button>"
+        for label, bounds in VIEWS.items()
+    ]
+    return "<b>View</b><br>" + " ".join(buttons)
+
+
+_CSS = (
+    """
+<style>
+.leaflet-container { background: %s; }
+.strikemap-legend, .strikemap-views {
+  background: rgba(255,255,255,.92); padding: 6px 8px; font: 12px/1.45 sans-serif;
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 300px;
+}
+.strikemap-views button { margin: 2px 2px 0 0; font-size: 12px; cursor: pointer; }
+</style>
+"""
+    % SEA_COLOUR
+)
+
+_HATCH_SVG = f"""
+<svg width="0" height="0" style="position:absolute" aria-hidden="true">
+  <defs>
+    <pattern id="{HATCH_ID}" patternUnits="userSpaceOnUse" width="8" height="8"
+             patternTransform="rotate(45)">
+      <rect width="8" height="8" fill="#e34a33" fill-opacity="0.12"/>
+      <line x1="0" y1="0" x2="0" y2="8" stroke="#b30000" stroke-width="2"
+            stroke-opacity="0.7"/>
+    </pattern>
+  </defs>
+</svg>
+"""
+
+
+def _stabilise_ids(root: folium.Map) -> None:
+    # folium names elements with random ids; numbering them in tree order makes
+    # the generated script identical for identical input, so the browser keeps
+    # the map instead of rebuilding it on every rerun.
+    counter = 0
+
+    def walk(element) -> None:
+        nonlocal counter
+        for child in element._children.values():
+            counter += 1
+            child._id = f"{counter:06x}"
+            walk(child)
+
+    root._id = "000000"
+    walk(root)
+    root._children = dict(
+        (child.get_name(), child) for child in root._children.values()
+    )
+
+
+def build_map(
+    layers: Mapping[str, gpd.GeoDataFrame],
+    *,
+    basemap: str = "None",
+    urls: AssetUrls = AssetUrls(),
+    hidden: Iterable[str] = (),
+    view: str = "Strike area",
+) -> folium.Map:
+    """Build the map of *layers*.
+
+    Parameters
+    ----------
+    layers
+        Layer name to frame, as built by the registry (filtered as wanted).
+    basemap
+        "None" (vector only: no request leaves the machine), or a key of
+        ``TILE_PROVIDERS``.
+    urls
+        Where Leaflet's files are served.
+    hidden
+        Layers to start switched off (the layer control can turn them on).
+    view
+        The key of ``VIEWS`` the map opens on.
+
+    Returns
+    -------
+    The map, not rendered.
+
+    Raises
+    ------
+    ValueError
+        For an unknown basemap or view.
+    """
+    if basemap != "None" and basemap not in TILE_PROVIDERS:
+        raise ValueError(
+            f"unknown basemap '{basemap}'; expected None or {', '.join(TILE_PROVIDERS)}"
+        )
+    if view not in VIEWS:
+        raise ValueError(f"unknown view '{view}'; expected one of {', '.join(VIEWS)}")
+    fmap = folium.Map(location=None, tiles=None, control_scale=True, zoom_control=True)
+    fmap.default_js = [("leaflet", urls.js)]
+    fmap.default_css = [("leaflet_css", urls.css)]
+    fmap.get_root().header.add_child(Element(_CSS))
+    fmap.get_root().html.add_child(Element(_HATCH_SVG))
+    _IconPath(urls.images).add_to(fmap)
+    if basemap != "None":
+        provider = TILE_PROVIDERS[basemap]
+        folium.TileLayer(
+            tiles=provider.build_url(),
+            attr=provider.html_attribution,
+            name=basemap,
+            max_zoom=int(provider.get("max_zoom", 18)),
+            control=False,
+        ).add_to(fmap)
+    hidden = set(hidden)
+    zone_ids = (
+        set(layers["strike_zones"]["event_id"]) if "strike_zones" in layers else set()
+    )
+    for spec in LAYERS:
+        if spec.name not in layers or len(layers[spec.name]) == 0:
+            continue
+        gdf = layers[spec.name]
+        show = spec.shown and spec.name not in hidden
+        if spec.name == "events":
+            group = _event_layers(gdf, spec, hide_ids=zone_ids)
+            group.show = show
+            group.add_to(fmap)
+            continue
+        style = dict(spec.style)
+        if spec.name == "countries" and basemap != "None":
+            style["fillOpacity"] = 0.0
+        keys = ("precision_class",) if spec.name == "strike_zones" else ()
+        frame = display_frame(gdf, (*spec.tooltip_fields, *keys), simplify=spec.context)
+        layer = folium.GeoJson(
+            json.loads(frame.to_json(drop_id=True)),
+            name=spec.title,
+            style_function=(
+                (lambda f, base=style: _zone_style(f, base))
+                if spec.name == "strike_zones"
+                else (lambda f, base=style: dict(base))
+            ),
+            tooltip=_tooltip(spec.tooltip_fields),
+            zoom_on_click=False,
+            show=show,
+            control=True,
+            marker=(
+                folium.CircleMarker(radius=7, weight=1.5, fill=True)
+                if set(frame.geom_type) == {"Point"}
+                else None
+            ),
+        )
+        layer.add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    present = [
+        t
+        for t in EVENT_COLOURS
+        if "events" in layers and t in set(layers["events"]["sub_event_type"])
+    ]
+    _Control(
+        legend_html(present), position="bottomright", css_class="strikemap-legend"
+    ).add_to(fmap)
+    _Control(_views_html(), position="topright", css_class="strikemap-views").add_to(
+        fmap
+    )
+    south_west, north_east = VIEWS[view]
+    fmap.fit_bounds([list(south_west), list(north_east)])
+    _stabilise_ids(fmap)
+    return fmap
+
+
+def map_html(fmap: folium.Map) -> str:
+    """The full HTML page of *fmap* (assets still linked, see ``assets.inline_leaflet``)."""
+    return fmap.get_root().render()
