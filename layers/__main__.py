@@ -93,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for path in written:
         print(f"wrote {path} ({path.stat().st_size / 1024:.1f} KB)")
+    for name in names:
+        if len(layers[name]) == 0:
+            print(f"skipped {name}: no features in this catalogue")
     return 0
 
 

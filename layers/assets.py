@@ -43,6 +43,10 @@ class AssetUrls:
     images: str = f"{STATIC_URL}/{VENDOR}/images/"
 
 
+#: The default: files served by Streamlit from ``static/``.
+LOCAL_ASSETS = AssetUrls()
+
+
 def leaflet_source_dir() -> Path:
     """The folder of the installed XStatic-Leaflet files."""
     return Path(xs_leaflet.BASE_DIR)
@@ -85,7 +89,7 @@ def _data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
 
 
-def inline_leaflet(html: str, urls: AssetUrls = AssetUrls()) -> str:
+def inline_leaflet(html: str, urls: AssetUrls = LOCAL_ASSETS) -> str:
     """Replace the local Leaflet links of a map page with the files themselves.
 
     Images referenced from the CSS become data URIs, so the page works from a

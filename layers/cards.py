@@ -39,7 +39,8 @@ def claims_table(claims: list[Mapping[str, object]]) -> str:
         f"<td>{_e(c['claimant'])}</td>"
         f"<td>{_e(_figure(c['killed_low'], c['killed_high']))}</td>"
         f"<td>{_e(_figure(c['wounded_low'], c['wounded_high']))}</td>"
-        f"<td>{_e(c['detail'])} <small>({_e(c['scope'])}; {_e(c['source_ids'])})</small></td>"
+        f"<td>{_e(c['detail'])} "
+        f"<small>({_e(c['scope'])}; {_e(c['source_ids'])})</small></td>"
         "</tr>"
         for c in claims
     )
@@ -75,7 +76,8 @@ def card_html(
         f'<div class="card"><h4>{_e(event["title"])}</h4>',
         f"<p><b>Event</b> {_e(event['event_id'])} &middot; "
         f"{_e(event['event_type'])} &rsaquo; {_e(event['sub_event_type'])}</p>",
-        f"<p><b>When</b> {_e(when)} ({_e(TIME_PRECISION[int(event['time_precision'])])})</p>",
+        f"<p><b>When</b> {_e(when)} "
+        f"({_e(TIME_PRECISION[int(event['time_precision'])])})</p>",
         f"<p><b>Who</b> {_e(event['attacker']) or 'not stated'} &rarr; "
         f"{_e(event['target'])} ({_e(event['target_kind'])})</p>",
         f"<p>{_e(event['description'])}</p>",
@@ -86,7 +88,8 @@ def card_html(
         f"uncertainty radius {radius_km:g} km around "
         f"{float(event['lat']):.4f}N {float(event['lon']):.4f}E "
         f"(ACLED geo_precision {_e(event['geo_precision'])}, UCDP where_prec "
-        f"{_e(event['where_prec'])}). Confidence: <b>{_e(event['confidence'])}</b>.</p>",
+        f"{_e(event['where_prec'])}). "
+        f"Confidence: <b>{_e(event['confidence'])}</b>.</p>",
     ]
     if event.get("candidates"):
         parts.append(f"<p><b>Published positions</b> {_e(event['candidates'])}</p>")

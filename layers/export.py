@@ -48,7 +48,7 @@ def export_layers(
 
     Returns
     -------
-    The paths written.
+    The paths written; a layer with no features is not written.
 
     Raises
     ------
@@ -62,6 +62,7 @@ def export_layers(
             f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}"
         )
     out_dir.mkdir(parents=True, exist_ok=True)
+    layers = {name: gdf for name, gdf in layers.items() if len(gdf)}
     if fmt == "geojson":
         written = []
         for name, gdf in layers.items():

@@ -9,7 +9,6 @@ from types import MappingProxyType
 import geopandas as gpd
 
 from geo.crs import require_crs
-from geo.errors import EmptyLayerError
 from layers import (
     admin1,
     border_corridor,
@@ -217,14 +216,13 @@ def build_layers(
 
     Returns
     -------
-    Layer name to GeoDataFrame, in registry order, every frame with a CRS.
+    Layer name to GeoDataFrame, in registry order, every frame with a CRS. A
+    layer may be empty (a catalogue without a border crossing, say).
 
     Raises
     ------
     KeyError
         For an unknown layer name.
-    EmptyLayerError
-        If a layer builds to no features.
     """
     wanted = list(LAYER_NAMES if names is None else names)
     for name in wanted:
@@ -238,10 +236,7 @@ def build_layers(
         for dependency in spec.requires:
             _build(dependency)
         gdf = spec.build(inputs, params, MappingProxyType(built))
-        require_crs(gdf, name=name)
-        if len(gdf) == 0:
-            raise EmptyLayerError(f"layer '{name}' built to no features")
-        built[name] = gdf
+        built[name] = require_crs(gdf, name=name)
 
     for name in wanted:
         _build(name)

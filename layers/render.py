@@ -23,7 +23,7 @@ from jinja2 import Template
 
 from geo.crs import WGS84
 from geo.shapes import geodesic_disc
-from layers.assets import AssetUrls
+from layers.assets import LOCAL_ASSETS, AssetUrls
 from layers.registry import LAYERS, LayerSpec
 
 #: Bounds ((south, west), (north, east)) of the three views the map can jump to.
@@ -38,7 +38,7 @@ VIEWS = MappingProxyType(
 TILE_PROVIDERS = MappingProxyType(
     {
         "OpenStreetMap": xyz.OpenStreetMap.Mapnik,
-        "Light": xyz.CartoDB.Positron,
+        "Light": xyz.Esri.WorldGrayCanvas,
         "Satellite": xyz.Esri.WorldImagery,
     }
 )
@@ -311,7 +311,8 @@ def legend_html(event_types: Iterable[str]) -> str:
     for sub_type in event_types:
         colour = EVENT_COLOURS.get(sub_type, DEFAULT_EVENT_COLOUR)
         rows.append(
-            f"{_swatch(f'background:{colour};border-radius:5px')} {html.escape(sub_type)}"
+            _swatch(f"background:{colour};border-radius:5px")
+            + f" {html.escape(sub_type)}"
         )
     rows += [
         "<b>Context</b>",
@@ -319,10 +320,16 @@ def legend_html(event_types: Iterable[str]) -> str:
         f"{_swatch('background:#e7cb94;opacity:.7;border:1px dashed #8c6d31')} "
         "border corridor",
         f"{_swatch('background:#9e9ac8')} border crossing",
-        "<b>Precision classes</b>",
     ]
-    rows += [f"{code}: {html.escape(text)}" for code, text in PRECISION_WORDS.items()]
-    return "<br>".join(rows)
+    classes = "<br>".join(
+        f"{code}: {html.escape(text)}" for code, text in PRECISION_WORDS.items()
+    )
+    return (
+        "<details open><summary>Legend</summary>"
+        + "<br>".join(rows)
+        + f"<details><summary>Precision classes</summary>{classes}</details>"
+        + "</details>"
+    )
 
 
 def _views_html() -> str:
@@ -335,17 +342,16 @@ def _views_html() -> str:
 
 
 _CSS = (
-    """
-<style>
-.leaflet-container { background: %s; }
-.strikemap-legend, .strikemap-views {
-  background: rgba(255,255,255,.92); padding: 6px 8px; font: 12px/1.45 sans-serif;
-  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 300px;
-}
-.strikemap-views button { margin: 2px 2px 0 0; font-size: 12px; cursor: pointer; }
-</style>
-"""
-    % SEA_COLOUR
+    "<style>\n"
+    f".leaflet-container {{ background: {SEA_COLOUR}; }}\n"
+    ".strikemap-legend, .strikemap-views {\n"
+    "  background: rgba(255,255,255,.92); padding: 5px 8px;\n"
+    "  font: 11px/1.4 sans-serif; border-radius: 4px;\n"
+    "  box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 270px;\n"
+    "}\n"
+    ".strikemap-legend summary { cursor: pointer; font-weight: bold; }\n"
+    ".strikemap-views button { margin: 2px 2px 0 0; font-size: 11px; cursor: pointer; }\n"
+    "</style>\n"
 )
 
 _HATCH_SVG = f"""
@@ -386,7 +392,7 @@ def build_map(
     layers: Mapping[str, gpd.GeoDataFrame],
     *,
     basemap: str = "None",
-    urls: AssetUrls = AssetUrls(),
+    urls: AssetUrls = LOCAL_ASSETS,
     hidden: Iterable[str] = (),
     view: str = "Strike area",
 ) -> folium.Map:
@@ -493,5 +499,5 @@ def build_map(
 
 
 def map_html(fmap: folium.Map) -> str:
-    """The full HTML page of *fmap* (assets still linked, see ``assets.inline_leaflet``)."""
+    """The full HTML page of *fmap* (assets linked; see ``assets.inline_leaflet``)."""
     return fmap.get_root().render()

@@ -1,0 +1,193 @@
+"""The Streamlit app, run headless with AppTest."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from layers.registry import LAYERS
+from tests.conftest import DATA, ROOT
+
+APP = str(ROOT / "dashboard.py")
+TIMEOUT = 120
+
+
+@pytest.fixture(autouse=True)
+def _shipped_catalogue(monkeypatch):
+    monkeypatch.delenv("STRIKEMAP_CATALOGUE", raising=False)
+
+
+def _run(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _map_script(at: AppTest) -> str:
+    components = [
+        c
+        for c in at.get("component_instance")
+        if c.proto.component_name == "streamlit_folium.st_folium"
+    ]
+    assert len(components) == 1
+    return json.loads(components[0].proto.json_args)["script"]
+
+
+def _timeline_count(at: AppTest) -> int:
+    heading = next(h.value for h in at.subheader if h.value.startswith("Timeline"))
+    return int(heading.split("(")[1].split()[0])
+
+
+@pytest.fixture(scope="module")
+def default_app() -> AppTest:
+    return _run()
+
+
+def test_app_runs_and_draws_every_default_layer(default_app):
+    assert not default_app.exception
+    script = _map_script(default_app)
+    for spec in LAYERS:
+        assert json.dumps(spec.title)[1:-1] in script, spec.name
+    assert "L.polygon" in script or "L.geoJson" in script
+    assert "S-IQ-1" in script and "S-SY-2" in script
+    assert "cdn.jsdelivr" not in script and "code.jquery" not in script
+
+
+def test_default_view_is_the_escalation_window(default_app):
+    # Oct 2019 - Jan 2020: the 2019 Gulf incidents (May, June, September) are out.
+    script = _map_script(default_app)
+    assert "K1-20191227" in script and "SOL-20200103" in script
+    assert "FUJ-20190512" not in script and "ABQ-20190914" not in script
+    assert _timeline_count(default_app) == 18
+
+
+def test_map_has_no_basemap_tiles_by_default(default_app):
+    script = _map_script(default_app)
+    assert "L.tileLayer" not in script
+
+
+def test_country_filter_changes_the_map(default_app):
+    at = _run()
+    at.multiselect(key="countries").set_value(["SYR"]).run()
+    script = _map_script(at)
+    assert "S-SY-1" in script and "S-IQ-1" not in script and "K1-20191227" not in script
+    assert _timeline_count(at) == 2
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "present", "absent"),
+    [
+        ("types", ["Air/drone strike"], "SOL-20200103", "K1-20191227"),
+        ("precision", ["P2"], "K1-20191227", "S-IQ-1"),
+        ("confidence", ["weak"], "R-TAJI-20191229", "S-SY-1"),
+    ],
+)
+def test_each_filter_changes_what_is_shown(key, value, present, absent):
+    at = _run()
+    before = _timeline_count(at)
+    at.multiselect(key=key).set_value(value).run()
+    script = _map_script(at)
+    assert present in script and absent not in script
+    assert _timeline_count(at) < before
+
+
+def test_date_filter_brings_in_the_gulf_incidents():
+    at = _run()
+    import datetime as dt
+
+    at.date_input(key="dates").set_value(
+        (dt.date(2019, 5, 12), dt.date(2020, 1, 31))
+    ).run()
+    assert "FUJ-20190512" in _map_script(at)
+    assert _timeline_count(at) == 26
+
+
+def test_width_sliders_rebuild_corridor_and_valley():
+    at = _run()
+    at.slider(key="corridor_km").set_value(40.0).run()
+    at.slider(key="valley_km").set_value(15.0).run()
+    script = _map_script(at)
+    assert '"half_width_km": 40' in script
+    assert '"half_width_km": 15' in script
+
+
+def test_query_parameters_restore_a_view():
+    at = _run(
+        {"countries": "SYR", "valley_km": "20", "basemap": "Light", "event": "S-SY-1"}
+    )
+    assert not at.warning
+    assert at.multiselect(key="countries").value == ["SYR"]
+    assert at.slider(key="valley_km").value == 20.0
+    script = _map_script(at)
+    assert "S-IQ-1" not in script and "World_Light_Gray_Base" in script
+    assert any("Intersection of" in m.value for m in at.markdown)
+
+
+def test_bad_query_parameters_fall_back_with_a_notice():
+    at = _run(
+        {
+            "countries": "MARS",
+            "valley_km": "wide",
+            "start": "yesterday",
+            "basemap": "Ink",
+            "event": "NOPE",
+        }
+    )
+    assert not at.exception
+    notices = " ".join(w.value for w in at.warning)
+    for key in ("countries", "valley_km", "start", "basemap", "event"):
+        assert f"'{key}'" in notices
+    assert at.slider(key="valley_km").value == 10.0
+
+
+def test_filters_are_written_to_the_url():
+    at = _run()
+    at.multiselect(key="countries").set_value(["IRQ"]).run()
+    assert at.query_params["countries"] == "IRQ"
+
+
+def test_card_for_a_strike_zone_shows_derivation_and_sources():
+    at = _run()
+    at.selectbox(key="event").set_value("S-SY-1").run()
+    card = next(m.value for m in at.markdown if "Derivation" in m.value)
+    assert "Intersection of within 30 km of Abu Kamal" in card
+    assert "Euphrates River Valley" in card
+    assert 'href="https://en.wikipedia.org/wiki/December_2019' in card
+    assert "Kata&#x27;ib Hezbollah spokesman" in card  # claims side by side
+
+
+def test_broken_catalogue_shows_the_error_not_a_traceback(monkeypatch):
+    monkeypatch.setenv("STRIKEMAP_CATALOGUE", str(DATA / "broken_catalogue"))
+    at = _run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "events.csv, row 3, column 'lat'" in message
+    assert "'34.45N' is not a number" in message
+    assert any("How to fix it" in m.value for m in at.markdown)
+    assert not at.get("component_instance")
+
+
+def test_html_in_data_is_shown_escaped(monkeypatch):
+    monkeypatch.setenv("STRIKEMAP_CATALOGUE", str(DATA / "html_catalogue"))
+    at = _run()
+    assert not at.exception
+    script = _map_script(at)
+    assert "<script>alert" not in script and "<img" not in script
+    # folium writes "&" as \u0026 inside its JSON: decode before looking.
+    assert "&lt;script&gt;alert" in script.replace("\\u0026", "&")
+    at.selectbox(key="event").set_value("S-IQ-1").run()
+    card = next(m.value for m in at.markdown if "Derivation" in m.value)
+    assert "<script>" not in card and "<img" not in card
+    assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in card
+    assert "&lt;img src=x onerror=alert(&#x27;note&#x27;)&gt;" in card
+    assert "&lt;i&gt;PMF&lt;/i&gt;" in card
+
+
+def test_download_buttons_name_layer_and_widths(default_app):
+    buttons = default_app.get("download_button")
+    labels = [b.proto.label for b in buttons]
+    assert "strike_zones.geojson" in labels and "All layers (zip)" in labels
+    assert len(buttons) == len(LAYERS) + 3
