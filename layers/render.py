@@ -350,7 +350,7 @@ _CSS = (
     "  box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 270px;\n"
     "}\n"
     ".strikemap-legend summary { cursor: pointer; font-weight: bold; }\n"
-    ".strikemap-views button { margin: 2px 2px 0 0; font-size: 11px; cursor: pointer; }\n"
+    ".strikemap-views button { margin: 2px 2px 0 0; font-size: 11px; }\n"
     "</style>\n"
 )
 
