@@ -17,6 +17,7 @@ from layers import (
     euphrates,
     euphrates_valley,
     events,
+    places,
     strike_areas,
     strike_zones,
 )
@@ -96,6 +97,15 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("name", "source"),
         context=True,
         description="GSHHG 2.3.7 WDBII river centreline.",
+    ),
+    LayerSpec(
+        name="places",
+        title="Towns (GeoNames)",
+        build=places.build,
+        style=_style(color="#333333", weight=1, fillColor="#ffffff", fillOpacity=1.0),
+        tooltip_fields=("name", "population"),
+        context=True,
+        description="GeoNames towns named in the reporting, and cities of 1M+.",
     ),
     LayerSpec(
         name="euphrates_valley",

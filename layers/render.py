@@ -158,24 +158,35 @@ def _tooltip(fields: Iterable[str]) -> folium.GeoJsonTooltip:
     )
 
 
-def _geojson(
-    gdf: gpd.GeoDataFrame,
-    spec: LayerSpec,
-    *,
-    name: str,
-    style: Mapping[str, object],
-    fields: tuple[str, ...],
-    **kwargs: object,
-) -> folium.GeoJson:
-    frozen_style = dict(style)
-    return folium.GeoJson(
-        json.loads(gdf.to_json(drop_id=True)),
-        name=name,
-        style_function=lambda _feature: dict(frozen_style),
-        tooltip=_tooltip(fields) if fields else None,
-        zoom_on_click=False,
-        **kwargs,
-    )
+def _place_labels(
+    places: gpd.GeoDataFrame, spec: LayerSpec, *, show: bool
+) -> folium.FeatureGroup:
+    """A dot and a text label per town.
+
+    Each town gets its own marker: Leaflet opens only one permanent tooltip per
+    GeoJSON layer, so tooltips cannot serve as labels.
+    """
+    group = folium.FeatureGroup(name=spec.title, show=show)
+    frame = display_frame(places, ("name",))
+    for name, point in zip(frame["name"], frame.geometry, strict=True):
+        folium.CircleMarker(
+            [point.y, point.x],
+            radius=2.5,
+            weight=1,
+            color="#333333",
+            fill=True,
+            fill_color="#ffffff",
+            fill_opacity=1.0,
+        ).add_to(group)
+        folium.Marker(
+            [point.y, point.x],
+            icon=folium.DivIcon(
+                html=f'<div class="strikemap-label">{name}</div>',
+                icon_size=(160, 14),
+                icon_anchor=(-5, 7),
+            ),
+        ).add_to(group)
+    return group
 
 
 def _zone_style(feature: dict, base: Mapping[str, object]) -> dict:
@@ -350,6 +361,8 @@ _CSS = (
     "  box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 270px;\n"
     "}\n"
     ".strikemap-legend summary { cursor: pointer; font-weight: bold; }\n"
+    ".strikemap-label { font: 11px sans-serif; color: #333; white-space: nowrap;\n"
+    "  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }\n"
     ".strikemap-views button { margin: 2px 2px 0 0; font-size: 11px; }\n"
     "</style>\n"
 )
@@ -455,6 +468,9 @@ def build_map(
             group = _event_layers(gdf, spec, hide_ids=zone_ids)
             group.show = show
             group.add_to(fmap)
+            continue
+        if spec.name == "places":
+            _place_labels(gdf, spec, show=show).add_to(fmap)
             continue
         style = dict(spec.style)
         if spec.name == "countries" and basemap != "None":

@@ -36,6 +36,7 @@ def test_registry_names_are_the_public_contract():
         "countries",
         "admin1",
         "euphrates",
+        "places",
         "euphrates_valley",
         "border_corridor",
         "border_crossings",
