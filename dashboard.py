@@ -31,13 +31,14 @@ from layers.charts import timeline_chart
 from layers.downloads import CSV_COLUMNS, downloads
 from layers.reference import read_reference
 from layers.registry import build_layers
-from layers.render import build_map
+from layers.render import build_map, prepare_display
 from layers.view import (
     BASEMAPS,
     WIDTH_RANGE_KM,
     Options,
     ViewState,
     apply_view,
+    display_for_view,
     options_for,
     parse_query,
     to_query,
@@ -61,6 +62,11 @@ def _load(catalogue_dir: str) -> LayerInputs:
 @st.cache_data(show_spinner=False)
 def _layers(catalogue_dir: str, params: LayerParams) -> dict[str, gpd.GeoDataFrame]:
     return build_layers(_load(catalogue_dir), params)
+
+
+@st.cache_data(show_spinner=False)
+def _map_data(catalogue_dir: str, params: LayerParams) -> dict[str, dict]:
+    return prepare_display(_layers(catalogue_dir, params))
 
 
 def _render_failure(exc: StrikeMapError, catalogue_dir: str) -> None:
@@ -142,8 +148,8 @@ def _render_sidebar(options: Options) -> ViewState:
     )
 
 
-def _render_map(shown: dict, state: ViewState, event_ids: tuple[str, ...]) -> None:
-    fmap = build_map(shown, basemap=state.basemap)
+def _render_map(display: dict, state: ViewState, event_ids: tuple[str, ...]) -> None:
+    fmap = build_map(display, basemap=state.basemap)
     result = st_folium(
         fmap,
         height=620,
@@ -195,9 +201,11 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _render_downloads(shown: dict, params: LayerParams, state: ViewState) -> None:
+def _render_downloads(
+    shown: dict, display: dict, params: LayerParams, state: ViewState
+) -> None:
     st.subheader("Downloads")
-    items = downloads(shown, params, lambda: build_map(shown, basemap=state.basemap))
+    items = downloads(shown, params, lambda: build_map(display, basemap=state.basemap))
     columns = st.columns(3)
     for index, item in enumerate(items):
         columns[index % 3].download_button(
@@ -240,12 +248,13 @@ def main() -> None:
         _render_failure(exc, catalogue_dir)
         return
     shown = apply_view(layers, state)
-    _render_map(shown, state, options.event_ids)
+    display = display_for_view(_map_data(catalogue_dir, params), shown)
+    _render_map(display, state, options.event_ids)
     _render_card(shown, layers["events"])
     state = replace(state, event=st.session_state.get("event", ""))
     st.query_params.from_dict(to_query(state, options))
     _render_timeline(shown["events"])
-    _render_downloads(shown, params, state)
+    _render_downloads(shown, display, params, state)
 
 
 main()

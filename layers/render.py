@@ -158,35 +158,32 @@ def _tooltip(fields: Iterable[str]) -> folium.GeoJsonTooltip:
     )
 
 
-def _place_labels(
-    places: gpd.GeoDataFrame, spec: LayerSpec, *, show: bool
-) -> folium.FeatureGroup:
-    """A dot and a text label per town.
+class _Labels(MacroElement):
+    """Text labels for points, drawn by one script (not one element per label)."""
 
-    Each town gets its own marker: Leaflet opens only one permanent tooltip per
-    GeoJSON layer, so tooltips cannot serve as labels.
-    """
-    group = folium.FeatureGroup(name=spec.title, show=show)
-    frame = display_frame(places, ("name",))
-    for name, point in zip(frame["name"], frame.geometry, strict=True):
-        folium.CircleMarker(
-            [point.y, point.x],
-            radius=2.5,
-            weight=1,
-            color="#333333",
-            fill=True,
-            fill_color="#ffffff",
-            fill_opacity=1.0,
-        ).add_to(group)
-        folium.Marker(
-            [point.y, point.x],
-            icon=folium.DivIcon(
-                html=f'<div class="strikemap-label">{name}</div>',
-                icon_size=(160, 14),
-                icon_anchor=(-5, 7),
-            ),
-        ).add_to(group)
-    return group
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.labels|tojson }}.forEach(function(item) {
+            L.marker([item[1], item[2]], {
+                interactive: false,
+                keyboard: false,
+                icon: L.divIcon({
+                    className: "strikemap-label",
+                    html: item[0],
+                    iconSize: null,
+                    iconAnchor: [-5, 7]
+                })
+            }).addTo({{ this._parent.get_name() }});
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, labels: list[tuple[str, float, float]]) -> None:
+        super().__init__()
+        self._name = "Labels"
+        self.labels = labels
 
 
 def _zone_style(feature: dict, base: Mapping[str, object]) -> dict:
@@ -200,45 +197,126 @@ def _event_colour(sub_event_type: str) -> str:
     return EVENT_COLOURS.get(html.unescape(sub_event_type or ""), DEFAULT_EVENT_COLOUR)
 
 
-def _event_layers(
-    events: gpd.GeoDataFrame, spec: LayerSpec, *, hide_ids: set[str]
-) -> folium.FeatureGroup:
-    """Uncertainty rings for every drawable event, and points where a site is known."""
-    group = folium.FeatureGroup(name=spec.title, show=spec.shown)
-    drawable = events[
-        (events["precision_class"] != "P6") & ~events["event_id"].isin(hide_ids)
-    ]
-    if drawable.empty:
-        return group
-    fields = spec.tooltip_fields
-    rings = drawable.copy()
-    rings = rings.set_geometry(
+def _collection(frame: gpd.GeoDataFrame) -> dict:
+    collection = json.loads(frame.to_json(drop_id=True))
+    if len(frame):
+        collection["bbox"] = [
+            round(float(v), DISPLAY_DECIMALS) for v in frame.total_bounds
+        ]
+    return collection
+
+
+class _GeoJson(folium.GeoJson):
+    """folium.GeoJson that takes its bounds from the collection's ``bbox``.
+
+    folium walks every coordinate in Python to find a layer's bounds (which
+    streamlit-folium asks for on each rerun); the bbox was computed once with
+    numpy when the collection was prepared.
+    """
+
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        bbox = self.data.get("bbox")
+        if not bbox:
+            return super()._get_self_bounds()
+        west, south, east, north = bbox
+        return [[south, west], [north, east]]
+
+
+def _event_rings(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return events.set_geometry(
         [
             geodesic_disc(lon, lat, radius)
             for lon, lat, radius in zip(
-                rings["lon"], rings["lat"], rings["uncertainty_m"], strict=True
+                events["lon"], events["lat"], events["uncertainty_m"], strict=True
             )
         ],
         crs=WGS84,
     )
-    ring_frame = display_frame(rings, (*fields, "precision_class"))
-    folium.GeoJson(
-        json.loads(ring_frame.to_json(drop_id=True)),
-        name=f"{spec.title}: uncertainty",
-        style_function=lambda f: {
-            "color": _event_colour(f["properties"]["sub_event_type"]),
-            "weight": 1.2,
-            "dashArray": "4 4",
-            "fillOpacity": 0.06,
-        },
-        tooltip=_tooltip(fields),
-        zoom_on_click=False,
-    ).add_to(group)
-    sites = drawable[~drawable["precision_class"].isin(AREA_ONLY)]
-    if not sites.empty:
-        point_frame = display_frame(sites, fields)
-        folium.GeoJson(
-            json.loads(point_frame.to_json(drop_id=True)),
+
+
+def prepare_display(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict]:
+    """Turn layers into the GeoJSON the map draws: light, escaped, rounded.
+
+    Context layers are simplified. Events become two collections: dashed
+    uncertainty rings (``events:rings``) for every drawable event, and dots
+    (``events:sites``) only where a site is known (P1-P2). Events that have a
+    strike zone are drawn as that zone instead. This is the costly step; its
+    output can be cached and narrowed with :func:`select_events`.
+
+    Parameters
+    ----------
+    layers
+        Layer name to frame, as built by the registry.
+
+    Returns
+    -------
+    Collection name to GeoJSON FeatureCollection dict.
+    """
+    out: dict[str, dict] = {}
+    zone_ids = (
+        set(layers["strike_zones"]["event_id"]) if "strike_zones" in layers else set()
+    )
+    for spec in LAYERS:
+        gdf = layers.get(spec.name)
+        if gdf is None or len(gdf) == 0:
+            continue
+        if spec.name == "events":
+            fields = (*spec.tooltip_fields, "precision_class")
+            drawable = gdf[
+                (gdf["precision_class"] != "P6") & ~gdf["event_id"].isin(zone_ids)
+            ]
+            sites = drawable[~drawable["precision_class"].isin(AREA_ONLY)]
+            if len(drawable):
+                out["events:rings"] = _collection(
+                    display_frame(_event_rings(drawable), fields)
+                )
+            if len(sites):
+                out["events:sites"] = _collection(display_frame(sites, fields))
+            continue
+        keys = ("event_id", "precision_class") if spec.name == "strike_zones" else ()
+        out[spec.name] = _collection(
+            display_frame(gdf, (*spec.tooltip_fields, *keys), simplify=spec.context)
+        )
+    return out
+
+
+def select_events(display: Mapping[str, dict], event_ids: Iterable[str]) -> dict:
+    """Keep only the features of *event_ids* in the event-bearing collections.
+
+    Collections whose features carry no ``event_id`` pass through unchanged.
+    """
+    keep = set(event_ids)
+    out = {}
+    for name, collection in display.items():
+        features = collection["features"]
+        if features and "event_id" in features[0]["properties"]:
+            features = [f for f in features if f["properties"]["event_id"] in keep]
+            collection = {**collection, "features": features}
+        out[name] = collection
+    return out
+
+
+def _add_events(
+    fmap: folium.Map, display: Mapping[str, dict], spec: LayerSpec, *, show: bool
+) -> None:
+    group = folium.FeatureGroup(name=spec.title, show=show)
+    fields = list(spec.tooltip_fields)
+    if display.get("events:rings", {}).get("features"):
+        _GeoJson(
+            display["events:rings"],
+            name=f"{spec.title}: uncertainty",
+            style_function=lambda f: {
+                "color": _event_colour(f["properties"]["sub_event_type"]),
+                "weight": 1.2,
+                "dashArray": "4 4",
+                "fillOpacity": 0.06,
+            },
+            tooltip=_tooltip(fields),
+            zoom_on_click=False,
+        ).add_to(group)
+    if display.get("events:sites", {}).get("features"):
+        _GeoJson(
+            display["events:sites"],
             name=f"{spec.title}: sites",
             marker=folium.CircleMarker(radius=6, weight=1.5, fill=True),
             style_function=lambda f: {
@@ -249,7 +327,32 @@ def _event_layers(
             tooltip=_tooltip(fields),
             zoom_on_click=False,
         ).add_to(group)
-    return group
+    group.add_to(fmap)
+
+
+def _add_places(
+    fmap: folium.Map, collection: dict, spec: LayerSpec, *, show: bool
+) -> None:
+    group = folium.FeatureGroup(name=spec.title, show=show)
+    _GeoJson(
+        collection,
+        name=spec.title,
+        marker=folium.CircleMarker(radius=2.5, weight=1, fill=True),
+        style_function=lambda _f: {
+            "color": "#333333",
+            "fillColor": "#ffffff",
+            "fillOpacity": 1.0,
+        },
+        tooltip=_tooltip(spec.tooltip_fields),
+        zoom_on_click=False,
+    ).add_to(group)
+    # Names were HTML-escaped by display_frame.
+    labels = [
+        (str(f["properties"]["name"]), *reversed(f["geometry"]["coordinates"]))
+        for f in collection["features"]
+    ]
+    _Labels(labels).add_to(group)
+    group.add_to(fmap)
 
 
 class _Control(MacroElement):
@@ -402,19 +505,19 @@ def _stabilise_ids(root: folium.Map) -> None:
 
 
 def build_map(
-    layers: Mapping[str, gpd.GeoDataFrame],
+    display: Mapping[str, dict],
     *,
     basemap: str = "None",
     urls: AssetUrls = LOCAL_ASSETS,
     hidden: Iterable[str] = (),
     view: str = "Strike area",
 ) -> folium.Map:
-    """Build the map of *layers*.
+    """Build the map from prepared layers.
 
     Parameters
     ----------
-    layers
-        Layer name to frame, as built by the registry (filtered as wanted).
+    display
+        The output of :func:`prepare_display` (narrowed as wanted).
     basemap
         "None" (vector only: no request leaves the machine), or a key of
         ``TILE_PROVIDERS``.
@@ -427,7 +530,7 @@ def build_map(
 
     Returns
     -------
-    The map, not rendered.
+    A new map, not rendered; the same input gives the same HTML.
 
     Raises
     ------
@@ -456,29 +559,23 @@ def build_map(
             control=False,
         ).add_to(fmap)
     hidden = set(hidden)
-    zone_ids = (
-        set(layers["strike_zones"]["event_id"]) if "strike_zones" in layers else set()
-    )
     for spec in LAYERS:
-        if spec.name not in layers or len(layers[spec.name]) == 0:
-            continue
-        gdf = layers[spec.name]
         show = spec.shown and spec.name not in hidden
         if spec.name == "events":
-            group = _event_layers(gdf, spec, hide_ids=zone_ids)
-            group.show = show
-            group.add_to(fmap)
+            _add_events(fmap, display, spec, show=show)
+            continue
+        collection = display.get(spec.name)
+        if not collection or not collection["features"]:
             continue
         if spec.name == "places":
-            _place_labels(gdf, spec, show=show).add_to(fmap)
+            _add_places(fmap, collection, spec, show=show)
             continue
         style = dict(spec.style)
         if spec.name == "countries" and basemap != "None":
             style["fillOpacity"] = 0.0
-        keys = ("precision_class",) if spec.name == "strike_zones" else ()
-        frame = display_frame(gdf, (*spec.tooltip_fields, *keys), simplify=spec.context)
-        layer = folium.GeoJson(
-            json.loads(frame.to_json(drop_id=True)),
+        points = all(f["geometry"]["type"] == "Point" for f in collection["features"])
+        _GeoJson(
+            collection,
             name=spec.title,
             style_function=(
                 (lambda f, base=style: _zone_style(f, base))
@@ -489,22 +586,20 @@ def build_map(
             zoom_on_click=False,
             show=show,
             control=True,
-            marker=(
-                folium.CircleMarker(radius=7, weight=1.5, fill=True)
-                if set(frame.geom_type) == {"Point"}
-                else None
-            ),
-        )
-        layer.add_to(fmap)
+            marker=folium.CircleMarker(radius=7, weight=1.5, fill=True)
+            if points
+            else None,
+        ).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    present = [
-        t
-        for t in EVENT_COLOURS
-        if "events" in layers and t in set(layers["events"]["sub_event_type"])
-    ]
-    _Control(
-        legend_html(present), position="bottomright", css_class="strikemap-legend"
-    ).add_to(fmap)
+    present = {
+        html.unescape(f["properties"]["sub_event_type"])
+        for name in ("events:rings", "events:sites")
+        for f in display.get(name, {}).get("features", [])
+    }
+    if "strike_zones" in display:
+        present.add("Air/drone strike")
+    legend = legend_html([t for t in EVENT_COLOURS if t in present])
+    _Control(legend, position="bottomright", css_class="strikemap-legend").add_to(fmap)
     _Control(_views_html(), position="topright", css_class="strikemap-views").add_to(
         fmap
     )

@@ -219,9 +219,37 @@ def apply_view(
                 out[name] = layers[name][layers[name]["event_id"].isin(kept)].copy()
         if "strike_areas" in layers and "strike_zones" in out:
             zones = out["strike_zones"]
-            out["strike_areas"] = (
-                dissolve_zones(zones)
-                if len(zones)
-                else layers["strike_areas"].iloc[0:0]
-            )
+            if len(zones) == 0:
+                out["strike_areas"] = layers["strike_areas"].iloc[0:0]
+            elif len(zones) < len(layers["strike_zones"]):
+                out["strike_areas"] = dissolve_zones(zones)
+    return out
+
+
+def display_for_view(
+    display: Mapping[str, dict], shown: Mapping[str, gpd.GeoDataFrame]
+) -> dict[str, dict]:
+    """Narrow prepared map data to the layers *shown* by :func:`apply_view`.
+
+    Parameters
+    ----------
+    display
+        ``render.prepare_display`` of the unfiltered layers (cacheable).
+    shown
+        The filtered layers.
+
+    Returns
+    -------
+    Map data with only the events kept, and the strike areas dissolved anew.
+    """
+    from layers.render import prepare_display, select_events
+
+    out = select_events(display, shown["events"]["event_id"])
+    zone_count = len(display.get("strike_zones", {}).get("features", []))
+    kept_zones = len(out.get("strike_zones", {}).get("features", []))
+    if "strike_areas" in shown and kept_zones != zone_count:
+        areas = prepare_display({"strike_areas": shown["strike_areas"]})
+        out["strike_areas"] = areas.get(
+            "strike_areas", {"type": "FeatureCollection", "features": []}
+        )
     return out
