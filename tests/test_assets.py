@@ -1,0 +1,37 @@
+"""Leaflet comes from the installed package, is served locally, and inlines offline."""
+
+from __future__ import annotations
+
+import folium
+
+from layers.assets import (
+    LEAFLET_FILES,
+    LOCAL_ASSETS,
+    inline_leaflet,
+    install_static_assets,
+    leaflet_version,
+)
+
+
+def test_installed_leaflet_is_the_one_folium_expects():
+    expected = dict(folium.Map.default_js)["leaflet"]
+    assert f"leaflet@{leaflet_version()}/" in expected
+
+
+def test_install_copies_once(tmp_path):
+    copied = install_static_assets(tmp_path)
+    assert len(copied) == len(LEAFLET_FILES)
+    assert (tmp_path / "vendor/leaflet/leaflet.js").read_text().startswith("/*")
+    assert install_static_assets(tmp_path) == []
+
+
+def test_inlined_page_has_no_link_left():
+    page = (
+        f'<link rel="stylesheet" href="{LOCAL_ASSETS.css}"/>'
+        f'<script src="{LOCAL_ASSETS.js}"></script>'
+        f'<script>L.Icon.Default.imagePath = "{LOCAL_ASSETS.images}";</script>'
+    )
+    inlined = inline_leaflet(page)
+    assert "/app/static" not in inlined
+    assert "L.map = " in inlined or "window.L" in inlined
+    assert "url(data:image/png;base64," in inlined  # layer-control icon
