@@ -28,7 +28,7 @@ from layers.catalogue import (
     read_catalogue,
 )
 from layers.charts import timeline_chart
-from layers.downloads import CSV_COLUMNS, downloads
+from layers.downloads import downloads
 from layers.reference import read_reference
 from layers.registry import build_layers
 from layers.render import build_map, prepare_display
@@ -45,6 +45,19 @@ from layers.view import (
 )
 
 HERE = Path(__file__).resolve().parent
+TABLE_COLUMNS = (
+    "event_id",
+    "date_start",
+    "date_end",
+    "title",
+    "sub_event_type",
+    "country",
+    "location",
+    "precision_class",
+    "uncertainty_m",
+    "confidence",
+    "source_ids",
+)
 
 
 def _catalogue_dir() -> str:
@@ -195,9 +208,7 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
         st.info("No event matches the filters.")
         return
     st.altair_chart(timeline_chart(events), width="stretch")
-    table = events[
-        list(CSV_COLUMNS[:12]) + ["precision_class", "uncertainty_m", "confidence"]
-    ]
+    table = events[list(TABLE_COLUMNS)]
     st.dataframe(table, hide_index=True, width="stretch")
 
 

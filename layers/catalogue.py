@@ -327,18 +327,24 @@ def parse_constraints(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def _check_unique(
+    path: Path, row: int, column: str, value: str, seen: dict[str, int]
+) -> None:
+    if value in seen:
+        raise CatalogueError(
+            str(path),
+            f"duplicate {column} '{value}' (first on row {seen[value]})",
+            row=row,
+            column=column,
+        )
+    seen[value] = row
+
+
 def _validate_sources(path: Path, rows: list[dict[str, str]]) -> pd.DataFrame:
     seen: dict[str, int] = {}
     for row, record in _rows(path, rows):
         sid = _required(path, row, record, "source_id")
-        if sid in seen:
-            raise CatalogueError(
-                str(path),
-                f"duplicate source_id '{sid}' (first on row {seen[sid]})",
-                row=row,
-                column="source_id",
-            )
-        seen[sid] = row
+        _check_unique(path, row, "source_id", sid, seen)
         _required(path, row, record, "title")
         url = _required(path, row, record, "url")
         if not url.startswith(("http://", "https://")):
@@ -542,15 +548,7 @@ def read_catalogue(directory: Path | str = CATALOGUE_DIR) -> Catalogue:
     seen: dict[str, int] = {}
     records = []
     for row, record in _rows(events_path, event_rows):
-        event_id = record["event_id"]
-        if event_id in seen:
-            raise CatalogueError(
-                str(events_path),
-                f"duplicate event_id '{event_id}' (first on row {seen[event_id]})",
-                row=row,
-                column="event_id",
-            )
-        seen[event_id] = row
+        _check_unique(events_path, row, "event_id", record["event_id"], seen)
         records.append(_validate_event(events_path, row, record, known))
 
     claims_path = directory / CLAIMS_FILE

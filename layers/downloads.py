@@ -12,6 +12,7 @@ import pandas as pd
 from geo.geojson import GEOJSON_MEDIA_TYPE
 from layers.assets import inline_leaflet
 from layers.base import LayerParams
+from layers.catalogue import EVENT_COLUMNS
 from layers.export import layer_geojson, layers_zip
 from layers.render import map_html
 
@@ -22,32 +23,9 @@ WIDTH_DEPENDENT = {
     "strike_zones": ("W", "D"),
     "strike_areas": ("W", "D"),
 }
-CSV_COLUMNS = (
-    "event_id",
-    "title",
-    "date_start",
-    "date_end",
-    "time_precision",
-    "event_type",
-    "sub_event_type",
-    "attacker",
-    "target",
-    "target_kind",
-    "country",
-    "admin1",
-    "location",
-    "lat",
-    "lon",
-    "precision_class",
-    "geo_precision",
-    "where_prec",
-    "uncertainty_m",
-    "constraints",
-    "confidence",
-    "description",
-    "notes",
-    "source_ids",
-)
+#: The filtered-events CSV uses the catalogue's own columns, so it opens as
+#: (part of) a catalogue again.
+CSV_COLUMNS = EVENT_COLUMNS
 
 
 @dataclass(frozen=True)

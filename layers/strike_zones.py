@@ -12,39 +12,16 @@ from geo.crs import WGS84
 from geo.errors import StrikeMapError
 from geo.shapes import geodesic_disc, intersect_constraints
 from layers.base import LayerInputs, LayerParams
-from layers.catalogue import parse_constraints
+from layers.catalogue import EVENT_COLUMNS, parse_constraints
 from layers.events import describe_precision
 
 #: The catalogue group of the five strikes of 29 December 2019.
 STRIKE_GROUP = "US-STRIKES-20191229"
 #: The columns of the catalogue each zone carries.
 ZONE_COLUMNS = (
-    "event_id",
-    "title",
-    "date_start",
-    "date_end",
-    "time_precision",
-    "time_precision_text",
-    "event_type",
-    "sub_event_type",
-    "attacker",
-    "target",
-    "target_kind",
-    "country",
-    "admin1",
-    "location",
-    "lat",
-    "lon",
-    "candidates",
-    "precision_class",
+    *(c for c in EVENT_COLUMNS if c not in ("group_id", "source_ids")),
     "precision",
-    "geo_precision",
-    "where_prec",
-    "uncertainty_m",
-    "constraints",
-    "confidence",
-    "description",
-    "notes",
+    "time_precision_text",
     "sources",
     "claims",
 )
