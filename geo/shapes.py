@@ -167,5 +167,5 @@ def intersect_constraints(
     geometry = shapely.union_all(
         [g for g in polygons if g.geom_type in ("Polygon", "MultiPolygon")]
     )
-    derivation = "Intersection of " + "; ".join(names) + "."
+    derivation = "Intersection of: " + "; ".join(names) + "."
     return Zone(geometry=geometry, constraints=names, derivation=derivation)

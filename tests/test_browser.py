@@ -215,7 +215,7 @@ def test_clicking_a_zone_opens_its_provenance_card(page, server):
     card = page.locator(".card", has_text="Derivation")
     card.wait_for(timeout=30_000)
     text = card.inner_text()
-    assert "Intersection of within" in text and "inside Iraq" in text
+    assert "Intersection of: within" in text and "inside Iraq" in text
     assert card.locator("a[href^='https://']").count() >= 1
 
 

@@ -153,7 +153,7 @@ def test_card_for_a_strike_zone_shows_derivation_and_sources():
     at = _run()
     at.selectbox(key="event").set_value("S-SY-1").run()
     card = next(m.value for m in at.markdown if "Derivation" in m.value)
-    assert "Intersection of within 30 km of Abu Kamal" in card
+    assert "Intersection of: within 30 km of Abu Kamal" in card
     assert "Euphrates River Valley" in card
     assert 'href="https://en.wikipedia.org/wiki/December_2019' in card
     assert "Kata&#x27;ib Hezbollah spokesman" in card  # claims side by side

@@ -92,7 +92,7 @@ def test_every_strike_feature_carries_its_provenance(layers):
     for _, zone in layers["strike_zones"].iterrows():
         assert zone["precision_class"] in {"P3", "P4", "P5"}
         assert zone["uncertainty_m"] >= 20_000
-        assert zone["derivation"].startswith("Intersection of within")
+        assert zone["derivation"].startswith("Intersection of: within")
         assert len(zone["sources"]) >= 1
 
 
