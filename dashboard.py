@@ -232,7 +232,15 @@ def _render_downloads(
 def main() -> None:
     """Draw the page."""
     st.set_page_config(page_title="Strike map: 29 Dec 2019", layout="wide")
-    install_static_assets(HERE / "static")
+    try:
+        install_static_assets(HERE / "static")
+    except OSError as exc:
+        st.error(
+            f"Cannot copy the map's Leaflet files into {HERE / 'static'} ({exc}). "
+            "The map needs that folder to be writable once; run the dashboard from "
+            "a writable copy of the project."
+        )
+        return
     st.title("US strikes on Kata'ib Hezbollah, 29 December 2019")
     st.caption(
         "Five sites were struck (three near al-Qa'im, Iraq; two in Syria's "
