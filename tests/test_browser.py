@@ -290,3 +290,21 @@ def test_standalone_html_works_offline(page, server, tmp_path, browser):
     assert all(url.startswith(("file:", "data:")) for url in requests)
     assert standalone.locator(".strikemap-legend").is_visible()
     offline.close()
+
+
+def test_view_buttons_jump_to_iraq_and_the_region(page, server):
+    frame = _open(page, server)
+    scale = frame.locator(".leaflet-control-scale-line").first
+
+    def km() -> float:
+        text = scale.inner_text()
+        return float(text.split()[0]) * (1 if text.endswith("km") else 0.001)
+
+    start = km()
+    frame.locator(".strikemap-views button", has_text="Iraq").click()
+    time.sleep(0.5)
+    iraq = km()
+    frame.locator(".strikemap-views button", has_text="Region").click()
+    time.sleep(0.5)
+    region = km()
+    assert start < iraq < region  # each view shows more ground per scale bar
