@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 
 from geo.geojson import to_geojson
 from layers.registry import get_layer
@@ -26,7 +26,9 @@ def _gpkg_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for column in out.columns:
         if column != out.geometry.name and out[column].dtype == object:
             out[column] = [
-                pd.io.json.ujson_dumps(v) if isinstance(v, (list, dict)) else v
+                json.dumps(v, ensure_ascii=False, sort_keys=True)
+                if isinstance(v, (list, dict))
+                else v
                 for v in out[column]
             ]
     return out
