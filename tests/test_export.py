@@ -54,6 +54,9 @@ def test_gpkg_holds_all_layers(tmp_path):
     assert main(["export", "--out", str(tmp_path), "--format", "gpkg"]) == 0
     layers = [name for name, _ in pyogrio.list_layers(tmp_path / "layers.gpkg")]
     assert sorted(layers) == sorted(LAYER_NAMES)
+    zones = gpd.read_file(tmp_path / "layers.gpkg", layer="strike_zones")
+    assert zones.crs.to_epsg() == 4326 and len(zones) == 5
+    assert json.loads(zones["sources"].iloc[0])[0]["url"].startswith("https://")
 
 
 def test_widths_reach_the_export(tmp_path):
