@@ -28,10 +28,11 @@ from layers.catalogue import (
     read_catalogue,
 )
 from layers.charts import timeline_chart
+from layers.display import prepare_display
 from layers.downloads import downloads
 from layers.reference import read_reference
 from layers.registry import build_layers
-from layers.render import build_map, prepare_display
+from layers.render import build_map
 from layers.view import (
     BASEMAPS,
     WIDTH_RANGE_KM,

@@ -242,7 +242,7 @@ def display_for_view(
     -------
     Map data with only the events kept, and the strike areas dissolved anew.
     """
-    from layers.render import prepare_display, select_events
+    from layers.display import prepare_display, select_events
 
     out = select_events(display, shown["events"]["event_id"])
     zone_count = len(display.get("strike_zones", {}).get("features", []))

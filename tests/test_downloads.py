@@ -11,8 +11,9 @@ from dataclasses import replace
 import pytest
 
 from layers.base import LayerParams
+from layers.display import prepare_display
 from layers.downloads import downloads
-from layers.render import build_map, prepare_display
+from layers.render import build_map
 from layers.view import apply_view, default_state, options_for
 
 

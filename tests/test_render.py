@@ -7,15 +7,10 @@ import re
 import pytest
 import shapely
 
-from layers.render import (
-    HATCH_ID,
-    build_map,
-    display_frame,
-    legend_html,
-    map_html,
-    prepare_display,
-    select_events,
-)
+from layers.controls import legend_html
+from layers.display import display_frame, prepare_display, select_events
+from layers.mapstyle import HATCH_ID
+from layers.render import build_map, map_html
 
 CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "netdna")
 

@@ -1,0 +1,77 @@
+"""How the map looks: views, basemaps, colours, hatching, words for the codes."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import xyzservices.providers as xyz
+
+#: Bounds ((south, west), (north, east)) of the three views the map can jump to.
+VIEWS = MappingProxyType(
+    {
+        "Strike area": ((33.9, 40.3), (34.95, 41.75)),
+        "Iraq": ((29.0, 38.7), (37.4, 48.6)),
+        "Region": ((23.5, 38.0), (37.5, 60.0)),
+    }
+)
+
+#: Tile basemaps (xyzservices providers); "None" draws only the vector layers.
+TILE_PROVIDERS = MappingProxyType(
+    {
+        "OpenStreetMap": xyz.OpenStreetMap.Mapnik,
+        "Light": xyz.Esri.WorldGrayCanvas,
+        "Satellite": xyz.Esri.WorldImagery,
+    }
+)
+
+SEA_COLOUR = "#dce8f0"
+
+#: Colour of each ACLED sub-event type on the map and in the timeline.
+EVENT_COLOURS = MappingProxyType(
+    {
+        "Air/drone strike": "#d7301f",
+        "Shelling/artillery/missile attack": "#fd8d3c",
+        "Remote explosive/landmine/IED": "#6a51a3",
+        "Violent demonstration": "#1d91c0",
+        "Disrupted weapons use": "#238b45",
+        "Other": "#525252",
+    }
+)
+
+DEFAULT_EVENT_COLOUR = "#525252"
+
+HATCH_ID = "hatch-area-only"
+
+PRECISION_WORDS = MappingProxyType(
+    {
+        "P1": "exact site (within about 100 m)",
+        "P2": "near a named place (within about 25 km)",
+        "P3": "district-level: an area, no pin",
+        "P4": "province-level: an area, no pin",
+        "P5": "a region or named natural area (e.g. the Euphrates valley): no pin",
+        "P6": "country only: listed, not drawn",
+    }
+)
+
+FIELD_LABELS = MappingProxyType(
+    {
+        "event_id": "Event",
+        "title": "What",
+        "date_start": "Date",
+        "sub_event_type": "Type",
+        "precision": "Precision",
+        "uncertainty_m": "Uncertainty (m)",
+        "area_km2": "Area (km²)",
+        "confidence": "Confidence",
+        "name": "Name",
+        "iso_a3": "ISO3",
+        "source": "Source",
+        "half_width_km": "Half-width (km)",
+        "border_length_km": "Border length (km)",
+        "derivation": "How it was drawn",
+        "crossing": "Crossing",
+        "country": "Country",
+        "site_count": "Sites",
+        "event_ids": "Events",
+    }
+)
