@@ -60,8 +60,8 @@ def leaflet_version() -> str:
 def install_static_assets(static_dir: Path) -> list[Path]:
     """Copy the Leaflet files the map needs into ``static_dir/vendor/leaflet``.
 
-    Files already in place and identical are left alone, so calling this on
-    every start is cheap.
+    Files already in place (same size and modification time) are left alone,
+    so calling this on every rerun costs a few ``stat`` calls.
 
     Parameters
     ----------
@@ -77,10 +77,12 @@ def install_static_assets(static_dir: Path) -> list[Path]:
     copied = []
     for name in LEAFLET_FILES:
         src, dst = source / name, target / name
-        if dst.is_file() and filecmp.cmp(src, dst, shallow=False):
+        # copy2 keeps the modification time, so a cheap stat comparison
+        # (size, mtime) tells on every later start that the copy is current.
+        if dst.is_file() and filecmp.cmp(src, dst, shallow=True):
             continue
         dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dst)
+        shutil.copy2(src, dst)
         copied.append(dst)
     return copied
 
