@@ -17,6 +17,11 @@ from layers.events import describe_precision
 
 #: The catalogue group of the five strikes of 29 December 2019.
 STRIKE_GROUP = "US-STRIKES-20191229"
+#: The admin-1 outlines are generalized (NE v4.1.0) and stray up to 1.06 km
+#: from the 10m country borders (Hausdorff distance, Iraq). A governorate
+#: constraint is widened by this much so that it never trims a zone at an
+#: international border; the country constraint decides there.
+ADMIN1_TOLERANCE_M = 1_100
 #: The columns of the catalogue each zone carries.
 ZONE_COLUMNS = (
     *(c for c in EVENT_COLUMNS if c not in ("group_id", "source_ids")),
@@ -72,8 +77,12 @@ def constraint_areas(
             label = str(countries.loc[geometry.index[0], "name"])
             name = f"inside {label} (Natural Earth 10m)"
         elif kind == "admin1":
-            geometry = _one(admin1, "name", value, "admin1")
-            name = f"inside {value} governorate (Natural Earth admin-1)"
+            geometry = _one(admin1, "name", value, "admin1").to_crs(crs)
+            geometry = geometry.buffer(ADMIN1_TOLERANCE_M, quad_segs=8)
+            name = (
+                f"inside {value} governorate (Natural Earth admin-1, within "
+                f"{ADMIN1_TOLERANCE_M / 1000:g} km of its generalized outline)"
+            )
         elif kind == "valley":
             geometry = deps["euphrates_valley"].geometry
             width = float(deps["euphrates_valley"]["half_width_km"].iloc[0])
