@@ -300,11 +300,14 @@ def test_view_buttons_jump_to_iraq_and_the_region(page, server):
         text = scale.inner_text()
         return float(text.split()[0]) * (1 if text.endswith("km") else 0.001)
 
+    def after_click(label: str, before: float) -> float:
+        frame.locator(".strikemap-views button", has_text=label).click()
+        deadline = time.monotonic() + 10
+        while km() == before and time.monotonic() < deadline:
+            time.sleep(0.1)  # fitBounds animates the zoom
+        return km()
+
     start = km()
-    frame.locator(".strikemap-views button", has_text="Iraq").click()
-    time.sleep(0.5)
-    iraq = km()
-    frame.locator(".strikemap-views button", has_text="Region").click()
-    time.sleep(0.5)
-    region = km()
+    iraq = after_click("Iraq", start)
+    region = after_click("Region", iraq)
     assert start < iraq < region  # each view shows more ground per scale bar
