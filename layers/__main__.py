@@ -17,7 +17,7 @@ from layers.base import (
 from layers.catalogue import CATALOGUE_DIR, read_catalogue
 from layers.export import FORMATS, export_layers
 from layers.reference import read_reference
-from layers.registry import LAYER_NAMES, build_layers
+from layers.registry import LAYER_NAMES, LAYERS, build_layers
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,8 +32,11 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Write each layer as DIR/<layer>.geojson (RFC 7946: WGS84 lon/lat, "
             "counter-clockwise exteriors, bbox, no crs member), or all layers in "
-            f"DIR/layers.gpkg. Layers: {', '.join(LAYER_NAMES)}."
+            "DIR/layers.gpkg."
         ),
+        epilog="layers:\n"
+        + "\n".join(f"  {spec.name:<18} {spec.description}" for spec in LAYERS),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     export.add_argument("--out", required=True, type=Path, help="output folder")
     export.add_argument(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 
 import geopandas as gpd
@@ -67,7 +67,7 @@ class LayerSpec:
     context: bool = False
     shown: bool = True
     decimals: int = 5
-    description: str = field(default="")
+    description: str = ""
 
 
 LAYERS: tuple[LayerSpec, ...] = (

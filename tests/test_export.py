@@ -121,3 +121,6 @@ def test_help_documents_the_command():
     )
     assert "--out" in result.stdout and "RFC 7946" in result.stdout
     assert "strike_zones" in result.stdout
+    assert "Each site: disc of its uncertainty radius within its constraints." in (
+        result.stdout
+    )
