@@ -56,6 +56,8 @@ class LayerSpec:
         Whether the layer is visible when the map opens.
     decimals
         Coordinate decimals in exports: no finer than the data.
+    description
+        One line on what the layer holds (shown by ``python -m layers export -h``).
     """
 
     name: str
