@@ -7,7 +7,6 @@ from collections.abc import Mapping
 import geopandas as gpd
 
 from layers.base import LayerInputs, LayerParams
-from layers.events import describe_precision
 
 #: The catalogue ``target_kind`` that marks a border crossing.
 CROSSING_KIND = "border crossing"
@@ -17,7 +16,7 @@ def build(
     inputs: LayerInputs, params: LayerParams, deps: Mapping[str, gpd.GeoDataFrame]
 ) -> gpd.GeoDataFrame:
     """Catalogue entries whose target is a border crossing, as points (EPSG:4326)."""
-    events = inputs.catalogue.events
+    events = deps["events"]
     crossings = events[events["target_kind"] == CROSSING_KIND]
     crossings = crossings.rename(columns={"target": "crossing"})
-    return describe_precision(crossings).reset_index(drop=True)
+    return crossings.reset_index(drop=True)

@@ -13,7 +13,6 @@ from geo.errors import StrikeMapError
 from geo.shapes import geodesic_disc, intersect_constraints
 from layers.base import LayerInputs, LayerParams
 from layers.catalogue import EVENT_COLUMNS, parse_constraints
-from layers.events import describe_precision
 
 #: The catalogue group of the five strikes of 29 December 2019.
 STRIKE_GROUP = "US-STRIKES-20191229"
@@ -113,7 +112,7 @@ def build(
     ContradictoryConstraintsError
         If a site's constraints do not overlap.
     """
-    events = describe_precision(inputs.catalogue.events)
+    events = deps["events"]
     strikes = events[events["group_id"] == STRIKE_GROUP]
     rows, geometries = [], []
     for _, event in strikes.iterrows():

@@ -214,9 +214,9 @@ def apply_view(
     if "events" in layers:
         out["events"] = filter_events(layers["events"], state)
         kept = set(out["events"]["event_id"])
-        for name in ("strike_zones",):
-            if name in layers:
-                out[name] = layers[name][layers[name]["event_id"].isin(kept)].copy()
+        if "strike_zones" in layers:
+            zones = layers["strike_zones"]
+            out["strike_zones"] = zones[zones["event_id"].isin(kept)].copy()
         if "strike_areas" in layers and "strike_zones" in out:
             zones = out["strike_zones"]
             if len(zones) == 0:
@@ -234,7 +234,7 @@ def display_for_view(
     Parameters
     ----------
     display
-        ``render.prepare_display`` of the unfiltered layers (cacheable).
+        ``display.prepare_display`` of the unfiltered layers (cacheable).
     shown
         The filtered layers.
 
@@ -245,9 +245,8 @@ def display_for_view(
     from layers.display import prepare_display, select_events
 
     out = select_events(display, shown["events"]["event_id"])
-    zone_count = len(display.get("strike_zones", {}).get("features", []))
-    kept_zones = len(out.get("strike_zones", {}).get("features", []))
-    if "strike_areas" in shown and kept_zones != zone_count:
+    if "strike_areas" in shown:
+        # A couple of polygons: cheaper to prepare than to track whether they changed.
         areas = prepare_display({"strike_areas": shown["strike_areas"]})
         out["strike_areas"] = areas.get(
             "strike_areas", {"type": "FeatureCollection", "features": []}
