@@ -18,22 +18,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import StrikeMapError
-from layers.assets import install_static_assets
-from layers.base import LayerInputs, LayerParams
-from layers.cards import card_html
-from layers.catalogue import (
-    CATALOGUE_DIR,
-    CONFIDENCE_GRADES,
-    PRECISION_CLASSES,
-    read_catalogue,
-)
-from layers.charts import timeline_chart
-from layers.display import prepare_display
-from layers.downloads import downloads
-from layers.reference import read_reference
-from layers.registry import build_layers
-from layers.render import build_map
-from layers.view import (
+from layers.map.assets import install_static_assets
+from layers.map.build import build_map
+from layers.map.data import prepare_display
+from layers.page.card import card_html
+from layers.page.downloads import downloads
+from layers.page.timeline import timeline_chart
+from layers.page.view import (
     BASEMAPS,
     WIDTH_RANGE_KM,
     Options,
@@ -44,6 +35,15 @@ from layers.view import (
     parse_query,
     to_query,
 )
+from layers.params import LayerInputs, LayerParams
+from layers.registry import build_layers
+from layers.sources.catalogue import (
+    CATALOGUE_DIR,
+    CONFIDENCE_GRADES,
+    PRECISION_CLASSES,
+    read_catalogue,
+)
+from layers.sources.reference import read_reference
 
 HERE = Path(__file__).resolve().parent
 TABLE_COLUMNS = (

@@ -16,12 +16,12 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from layers.base import LayerInputs, LayerParams  # noqa: E402
-from layers.catalogue import read_catalogue  # noqa: E402
-from layers.display import prepare_display  # noqa: E402
-from layers.reference import read_reference  # noqa: E402
+from layers.map.build import build_map, map_html  # noqa: E402
+from layers.map.data import prepare_display  # noqa: E402
+from layers.params import LayerInputs, LayerParams  # noqa: E402
 from layers.registry import build_layers  # noqa: E402
-from layers.render import build_map, map_html  # noqa: E402
+from layers.sources.catalogue import read_catalogue  # noqa: E402
+from layers.sources.reference import read_reference  # noqa: E402
 
 
 def _timed(func, repeat: int = 5) -> tuple[float, object]:

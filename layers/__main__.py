@@ -8,16 +8,16 @@ import sys
 from pathlib import Path
 
 from geo.errors import StrikeMapError
-from layers.base import (
+from layers.export import FORMATS, export_layers
+from layers.params import (
     CORRIDOR_HALF_WIDTH_KM,
     VALLEY_HALF_WIDTH_KM,
     LayerInputs,
     LayerParams,
 )
-from layers.catalogue import CATALOGUE_DIR, read_catalogue
-from layers.export import FORMATS, export_layers
-from layers.reference import read_reference
 from layers.registry import LAYER_NAMES, LAYERS, build_layers
+from layers.sources.catalogue import CATALOGUE_DIR, read_catalogue
+from layers.sources.reference import read_reference
 
 
 def _parser() -> argparse.ArgumentParser:

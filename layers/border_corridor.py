@@ -10,7 +10,7 @@ from pyproj import Geod
 
 from geo.crs import WGS84
 from geo.errors import EmptyLayerError
-from layers.base import REGION_CRS, LayerInputs, LayerParams
+from layers.params import REGION_CRS, LayerInputs, LayerParams
 
 _GEOD = Geod(ellps="WGS84")
 

@@ -8,7 +8,7 @@ import geopandas as gpd
 import shapely
 
 from geo.crs import WGS84
-from layers.base import REGION_CRS, LayerInputs, LayerParams
+from layers.params import REGION_CRS, LayerInputs, LayerParams
 
 #: The governorates the valley is limited to: south-east Syria and western Iraq.
 VALLEY_GOVERNORATES = ("Dayr Az Zawr", "Al-Anbar")

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 import geopandas as gpd
 
-from layers.base import LayerInputs, LayerParams
-from layers.catalogue import PRECISION_CLASSES, TIME_PRECISION
+from layers.params import LayerInputs, LayerParams
+from layers.sources.catalogue import PRECISION_CLASSES, TIME_PRECISION
 
 
 def describe_precision(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import geopandas as gpd
 
-from layers.base import LayerInputs, LayerParams
+from layers.params import LayerInputs, LayerParams
 
 #: Towns of at least this population are labelled...
 LABEL_MIN_POPULATION = 1_000_000

@@ -21,7 +21,7 @@ from layers import (
     strike_areas,
     strike_zones,
 )
-from layers.base import LayerInputs, LayerParams
+from layers.params import LayerInputs, LayerParams
 
 Builder = Callable[
     [LayerInputs, LayerParams, Mapping[str, gpd.GeoDataFrame]], gpd.GeoDataFrame

@@ -8,7 +8,7 @@ import geopandas as gpd
 import shapely
 
 from geo.crs import WGS84
-from layers.base import REGION_CRS, LayerInputs, LayerParams
+from layers.params import REGION_CRS, LayerInputs, LayerParams
 
 
 def dissolve_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

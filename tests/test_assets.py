@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import folium
 
-from layers.assets import (
+from layers.map.assets import (
     LEAFLET_FILES,
     LOCAL_ASSETS,
     inline_leaflet,

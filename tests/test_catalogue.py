@@ -9,7 +9,7 @@ import pytest
 from pyproj import Geod
 
 from geo.errors import CatalogueError
-from layers.catalogue import read_catalogue
+from layers.sources.catalogue import read_catalogue
 from tests.conftest import ABU_KAMAL, AL_QAIM_GEONAMES, AL_QAIM_WIKIPEDIA
 
 GEOD = Geod(ellps="WGS84")

@@ -10,11 +10,11 @@ from dataclasses import replace
 
 import pytest
 
-from layers.base import LayerParams
-from layers.display import prepare_display
-from layers.downloads import downloads
-from layers.render import build_map
-from layers.view import apply_view, default_state, options_for
+from layers.map.build import build_map
+from layers.map.data import prepare_display
+from layers.page.downloads import downloads
+from layers.page.view import apply_view, default_state, options_for
+from layers.params import LayerParams
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import shapely
 from shapely.geometry import Point
 
 from geo.errors import ContradictoryConstraintsError
-from layers.base import REGION_CRS, LayerInputs, LayerParams
-from layers.catalogue import read_catalogue
+from layers.params import REGION_CRS, LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, LAYERS, build_layers, get_layer
+from layers.sources.catalogue import read_catalogue
 from tests.conftest import (
     ABU_KAMAL,
     AL_MAYADIN,

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from layers.view import (
+from layers.page.view import (
     NO_COUNTRY,
     apply_view,
     default_state,

@@ -7,10 +7,10 @@ import re
 import pytest
 import shapely
 
-from layers.controls import legend_html
-from layers.display import display_frame, prepare_display, select_events
-from layers.mapstyle import HATCH_ID
-from layers.render import build_map, map_html
+from layers.map.build import build_map, map_html
+from layers.map.data import display_frame, prepare_display, select_events
+from layers.map.legend import legend_html
+from layers.map.style import HATCH_ID
 
 CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "netdna")
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from branca.element import MacroElement
 from jinja2 import Template
 
-from layers.mapstyle import (
+from layers.map.style import (
     DEFAULT_EVENT_COLOUR,
     EVENT_COLOURS,
     HATCH_ID,

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from layers.catalogue import PRECISION_CLASSES, TIME_PRECISION
+from layers.sources.catalogue import PRECISION_CLASSES, TIME_PRECISION
 
 
 def _e(value: object) -> str:

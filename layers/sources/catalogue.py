@@ -18,7 +18,7 @@ from geo.crs import WGS84
 from geo.errors import CatalogueError
 
 #: The catalogue shipped with the project.
-CATALOGUE_DIR = Path(__file__).resolve().parent.parent / "data" / "catalogue"
+CATALOGUE_DIR = Path(__file__).resolve().parents[2] / "data" / "catalogue"
 EVENTS_FILE = "events.csv"
 CLAIMS_FILE = "claims.csv"
 SOURCES_FILE = "sources.csv"

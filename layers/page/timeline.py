@@ -6,7 +6,7 @@ import altair as alt
 import geopandas as gpd
 import pandas as pd
 
-from layers.mapstyle import DEFAULT_EVENT_COLOUR, EVENT_COLOURS
+from layers.map.style import DEFAULT_EVENT_COLOUR, EVENT_COLOURS
 
 
 def timeline_chart(events: gpd.GeoDataFrame) -> alt.Chart:

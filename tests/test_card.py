@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from layers.cards import card_html
+from layers.page.card import card_html
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from geo.crs import require_crs
 from geo.errors import EmptyLayerError, InvalidGeometryError, StrikeMapError
 
 #: Where the committed reference files live.
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference"
 REFERENCE_FILES = {
     "countries": "countries.geojson",
     "admin1": "admin1.geojson",

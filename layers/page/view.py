@@ -8,8 +8,8 @@ from datetime import date
 
 import geopandas as gpd
 
-from layers.base import CORRIDOR_HALF_WIDTH_KM, VALLEY_HALF_WIDTH_KM
-from layers.catalogue import CONFIDENCE_GRADES, PRECISION_CLASSES
+from layers.params import CORRIDOR_HALF_WIDTH_KM, VALLEY_HALF_WIDTH_KM
+from layers.sources.catalogue import CONFIDENCE_GRADES, PRECISION_CLASSES
 
 #: The default time window: the escalation from the first base attacks to the
 #: Iranian missile strikes (the 2019 Gulf incidents come in when widened).
@@ -242,7 +242,7 @@ def display_for_view(
     -------
     Map data with only the events kept, and the strike areas dissolved anew.
     """
-    from layers.display import prepare_display, select_events
+    from layers.map.data import prepare_display, select_events
 
     out = select_events(display, shown["events"]["event_id"])
     if "strike_areas" in shown:

@@ -10,11 +10,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.geojson import GEOJSON_MEDIA_TYPE
-from layers.assets import inline_leaflet
-from layers.base import LayerParams
-from layers.catalogue import EVENT_COLUMNS
 from layers.export import layer_geojson, layers_zip
-from layers.render import map_html
+from layers.map.assets import inline_leaflet
+from layers.map.build import map_html
+from layers.params import LayerParams
+from layers.sources.catalogue import EVENT_COLUMNS
 
 #: Layers whose shape depends on the widths, and which width.
 WIDTH_DEPENDENT = {

@@ -1,6 +1,6 @@
 """Build the folium map from prepared layer data, with offline Leaflet assets.
 
-Pure code: takes the output of ``layers.display.prepare_display`` (where every
+Pure code: takes the output of ``layers.map.data.prepare_display`` (where every
 text from data was HTML-escaped, because folium's tooltips insert values as
 HTML) and returns a ``folium.Map``; nothing here knows about Streamlit.
 """
@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 import folium
 from branca.element import Element
 
-from layers.assets import LOCAL_ASSETS, AssetUrls
-from layers.controls import (
+from layers.map.assets import LOCAL_ASSETS, AssetUrls
+from layers.map.legend import (
     HATCH_SVG,
     PAGE_CSS,
     HtmlControl,
@@ -23,7 +23,7 @@ from layers.controls import (
     legend_html,
     views_html,
 )
-from layers.mapstyle import (
+from layers.map.style import (
     DEFAULT_EVENT_COLOUR,
     EVENT_COLOURS,
     FIELD_LABELS,

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from pyproj import CRS
 
-from layers.catalogue import Catalogue
-from layers.reference import Reference
+from layers.sources.catalogue import Catalogue
+from layers.sources.reference import Reference
 
 #: Half-width of the Euphrates valley corridor. The river's floodplain and the
 #: irrigated belt, towns and roads along it in Deir ez-Zor and Anbar lie within

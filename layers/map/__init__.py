@@ -1,0 +1,1 @@
+"""The folium/Leaflet map: style, payloads, drawing, legend, assets."""

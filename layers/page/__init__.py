@@ -1,0 +1,1 @@
+"""Pure helpers of the page: view state, filters, card, timeline, downloads."""
