@@ -58,6 +58,12 @@ class LayerSpec:
         Coordinate decimals in exports: no finer than the data.
     description
         One line on what the layer holds (shown by ``python -m layers export -h``).
+    draw
+        How the map draws it, a key of ``layers.map.draw.DRAWERS``: "outline"
+        (quiet reference polygons or lines), "labels" (named points), "areas"
+        (polygons with a tooltip), "points", "zones" (one fill per group, each
+        zone's outline) or "events" (from lon, lat, uncertainty_m and
+        precision_class; aggregated when many).
     """
 
     name: str
@@ -70,6 +76,7 @@ class LayerSpec:
     shown: bool = True
     decimals: int = 5
     description: str = ""
+    draw: str = "areas"
 
 
 LAYERS: tuple[LayerSpec, ...] = (
@@ -81,6 +88,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("name", "iso_a3"),
         context=True,
         description="Natural Earth 10m admin-0 (v5.1.1).",
+        draw="outline",
     ),
     LayerSpec(
         name="admin1",
@@ -90,6 +98,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("name", "iso_a3"),
         context=True,
         description="Natural Earth admin-1, Iraq and Syria.",
+        draw="outline",
     ),
     LayerSpec(
         name="euphrates",
@@ -99,6 +108,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("name", "source"),
         context=True,
         description="GSHHG 2.3.7 WDBII river centreline.",
+        draw="outline",
     ),
     LayerSpec(
         name="places",
@@ -108,6 +118,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("name", "population"),
         context=True,
         description="GeoNames towns named in the reporting, and cities of 1M+.",
+        draw="labels",
     ),
     LayerSpec(
         name="euphrates_valley",
@@ -142,6 +153,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("crossing", "date_start", "precision", "uncertainty_m"),
         decimals=4,
         description="Al-Qa'im - Al-Bukamal crossing (reopened 30 Sep 2019).",
+        draw="points",
     ),
     LayerSpec(
         name="strike_areas",
@@ -172,6 +184,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         requires=("events", "euphrates_valley", "border_corridor"),
         decimals=4,
         description="Each site: disc of its uncertainty radius within its constraints.",
+        draw="zones",
     ),
     LayerSpec(
         name="events",
@@ -188,6 +201,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         ),
         decimals=5,
         description="Every catalogue event at its best estimate, with its uncertainty.",
+        draw="events",
     ),
 )
 
