@@ -20,7 +20,12 @@ from geo.errors import StrikeMapError
 from layers.map.assets import install_context, install_static_assets
 from layers.map.build import CHANNEL_KEY, DataLayer, build_map, build_shell
 from layers.map.channel import read_report
-from layers.map.data import prepare_context, view_payload
+from layers.map.data import (
+    PreparedLayers,
+    prepare_context,
+    prepare_layers,
+    view_payload,
+)
 from layers.page.card import card_html
 from layers.page.downloads import downloads
 from layers.page.timeline import timeline_chart
@@ -82,6 +87,18 @@ def _context_urls(catalogue_dir: str) -> dict[str, dict[str, str]]:
     # Shared by all sessions and never mutated: URLs of files written once.
     layers = _layers(catalogue_dir, LayerParams())
     return install_context(HERE / "static", prepare_context(layers))
+
+
+@st.cache_resource(show_spinner=False)
+def _prepared(catalogue_dir: str, params: LayerParams) -> PreparedLayers:
+    # Shared by all sessions and never mutated: the map's per-layer payloads.
+    return prepare_layers(_layers(catalogue_dir, params))
+
+
+def _params(state: ViewState) -> LayerParams:
+    return LayerParams(
+        valley_half_width_km=state.valley_km, corridor_half_width_km=state.corridor_km
+    )
 
 
 def _render_failure(exc: StrikeMapError, catalogue_dir: str) -> None:
@@ -182,12 +199,15 @@ def _render_map(
     start = st.session_state["_map_start"]  # the shell must not change in a session
     payload = view_payload(
         shown,
+        prepared=_prepared(catalogue_dir, _params(state)),
         view=report.view if report else None,
         selected=st.session_state.get("event", ""),
     )
     st_folium(
         build_shell(
-            _context_urls(catalogue_dir), basemap=state.basemap, hidden=start.hidden
+            _context_urls(catalogue_dir),
+            basemap=state.basemap,
+            hidden=start.hidden,
         ),
         height=620,
         use_container_width=True,
@@ -280,9 +300,7 @@ def main() -> None:
     for notice in st.session_state.get("_notices", []):
         st.warning(f"Link parameter ignored: {notice}")
     state = _render_sidebar(options)
-    params = LayerParams(
-        valley_half_width_km=state.valley_km, corridor_half_width_km=state.corridor_km
-    )
+    params = _params(state)
     try:
         layers = _layers(catalogue_dir, params)
     except StrikeMapError as exc:

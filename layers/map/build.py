@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import Element, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
@@ -44,6 +44,29 @@ MAP_TITLE = "Map of the 29 Dec 2019 strikes and related events"
 DATA_LAYER_ID = "feature_group_0"
 
 
+class _Text(Element):
+    """Text put into the page as it is: never compiled or rendered as a template.
+
+    branca wraps each element's script in a new ``Element``, which compiles it
+    as a Jinja template and renders it again; for a payload of data that is
+    both slow (a compile per rerun) and a way for data to become template
+    source. This element skips both.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: object) -> str:
+        """The text itself."""
+        return self.text
+
+
+def _add_script_as_text(element: MacroElement, kwargs: dict) -> None:
+    script = element._template.module.script(element, kwargs)
+    element.get_root().script.add_child(_Text(script), name=element.get_name())
+
+
 class Engine(JSCSSMixin, MacroElement):
     """Loads the drawing engine and sets up the shell (once per basemap)."""
 
@@ -61,6 +84,12 @@ class Engine(JSCSSMixin, MacroElement):
         self.options = script_json(options)
         self.default_js = [("strikemap", urls.engine)]
         self.default_css = []
+
+    def render(self, **kwargs: object) -> None:
+        """Link the engine's script in the page head; add the set-up call."""
+        for name, url in self.default_js:
+            self.get_root().header.add_child(JavascriptLink(url), name=name)
+        _add_script_as_text(self, kwargs)
 
 
 class DataLayer(folium.FeatureGroup):
@@ -81,6 +110,10 @@ class DataLayer(folium.FeatureGroup):
         # streamlit-folium refers to the swapped group as feature_group_<id>.
         self._name = "FeatureGroup"
         self.payload = script_json(payload)
+
+    def render(self, **kwargs: object) -> None:
+        """Add the drawing call (the payload is never template source)."""
+        _add_script_as_text(self, kwargs)
 
 
 def _context_options(

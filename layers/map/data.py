@@ -220,15 +220,102 @@ def _zone_fills(zones: gpd.GeoDataFrame) -> list[dict]:
     return out
 
 
-def _layer_data(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> dict:
-    gdf_wgs84 = gdf.to_crs(WGS84)
-    features = _features(gdf_wgs84, spec, DATA_DECIMALS)
+def _layer_data(
+    gdf: gpd.GeoDataFrame, spec: LayerSpec, cached: list[dict] | None = None
+) -> dict:
+    """Features of *gdf*, picked from *cached* by event id when given.
+
+    *cached* holds the features of the unfiltered layer *gdf* was selected from.
+    """
+    if cached is not None and "event_id" not in gdf.columns:
+        features = cached
+    elif cached is not None:
+        keep = set(gdf["event_id"].astype(str))
+        features = [f for f in cached if f["properties"]["id"] in keep]
+    else:
+        features = _features(gdf.to_crs(WGS84), spec, DATA_DECIMALS)
     if spec.draw == "zones":
         return {
             "features": _collection(features),
-            "fill": _collection(_zone_fills(gdf_wgs84)),
+            "fill": _collection(_zone_fills(gdf.to_crs(WGS84))),
         }
     return _collection(features)
+
+
+@dataclass(frozen=True)
+class EventColumns:
+    """The events as plain columns, ready to send (built once, then selected)."""
+
+    ids: pd.Index
+    lon: np.ndarray
+    lat: np.ndarray
+    radius: np.ndarray
+    klass: np.ndarray
+    type_code: np.ndarray
+    title: np.ndarray
+    tip: np.ndarray
+
+    @classmethod
+    def from_frame(cls, events: gpd.GeoDataFrame) -> EventColumns:
+        """Columns of *events* (lon, lat, uncertainty_m, precision_class ...)."""
+        types = list(EVENT_COLOURS)
+        fallback = types.index("Other") if "Other" in types else 0
+        codes = pd.Index(types).get_indexer(events["sub_event_type"].astype(str))
+        fields = [f for f in EVENT_TIP_FIELDS if f in events.columns]
+        columns = [events[f].tolist() for f in fields]
+        tips = np.empty(len(events), dtype=object)
+        tips[:] = [
+            [
+                [FIELD_LABELS.get(f, f), format_value(f, v)]
+                for f, v in zip(fields, row, strict=True)
+            ]
+            for row in zip(*columns, strict=True)
+        ] or []
+        return cls(
+            ids=pd.Index(events["event_id"].astype(str)),
+            lon=np.round(events["lon"].to_numpy(dtype=float), DATA_DECIMALS),
+            lat=np.round(events["lat"].to_numpy(dtype=float), DATA_DECIMALS),
+            radius=np.round(events["uncertainty_m"].to_numpy(dtype=float), 1),
+            klass=events["precision_class"].astype(str).to_numpy(dtype=object),
+            type_code=np.where(codes < 0, fallback, codes).astype(np.int64),
+            title=events["title"].astype(str).to_numpy(dtype=object),
+            tip=tips,
+        )
+
+
+@dataclass(frozen=True)
+class PreparedLayers:
+    """The costly part of the payloads, for the unfiltered layers (cacheable).
+
+    Attributes
+    ----------
+    layers
+        The frames it was made from (a shown frame that *is* one of these, or
+        a selection of one by event id, reuses its features).
+    features
+        name -> features, for layers drawn as features.
+    events
+        name -> columns, for layers drawn as events.
+    """
+
+    layers: Mapping[str, gpd.GeoDataFrame]
+    features: Mapping[str, list[dict]]
+    events: Mapping[str, EventColumns]
+
+
+def prepare_layers(layers: Mapping[str, gpd.GeoDataFrame]) -> PreparedLayers:
+    """Prepare every non-context layer once, to be narrowed per view."""
+    features: dict[str, list[dict]] = {}
+    events: dict[str, EventColumns] = {}
+    for spec in LAYERS:
+        gdf = layers.get(spec.name)
+        if spec.context or gdf is None:
+            continue
+        if spec.draw == "events":
+            events[spec.name] = EventColumns.from_frame(gdf)
+        else:
+            features[spec.name] = _features(gdf.to_crs(WGS84), spec, DATA_DECIMALS)
+    return PreparedLayers(layers=dict(layers), features=features, events=events)
 
 
 def _cell_size(zoom: int) -> float:
@@ -236,92 +323,75 @@ def _cell_size(zoom: int) -> float:
 
 
 def _events_data(
-    events: gpd.GeoDataFrame,
+    columns: EventColumns,
+    shown_ids: Iterable[str],
     view: MapView | None,
     *,
     limit: int,
     skip_ids: Iterable[str] = (),
 ) -> tuple[dict, str]:
     types = list(EVENT_COLOURS)
-    drawable = events[
-        ~events["precision_class"].isin(NOT_DRAWN)
-        & ~events["event_id"].isin(list(skip_ids))
-    ]
-    not_drawn = int(events["precision_class"].isin(NOT_DRAWN).sum())
-    lon = drawable["lon"].to_numpy(dtype=float)
-    lat = drawable["lat"].to_numpy(dtype=float)
+    shown = columns.ids.isin(pd.Index(shown_ids))
+    not_drawn_mask = shown & np.isin(columns.klass, NOT_DRAWN)
+    keep = shown & ~not_drawn_mask & ~columns.ids.isin(pd.Index(skip_ids))
+    not_drawn = int(not_drawn_mask.sum())
     outside = 0
-    if view is not None and len(drawable) > limit:
+    if view is not None and int(keep.sum()) > limit:
         south, west, north, east = view.bounds
-        inside = (lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)
-        outside = int((~inside).sum())
-        drawable, lon, lat = drawable[inside], lon[inside], lat[inside]
+        inside = (
+            (columns.lat >= south)
+            & (columns.lat <= north)
+            & (columns.lon >= west)
+            & (columns.lon <= east)
+        )
+        outside = int((keep & ~inside).sum())
+        keep &= inside
+    index = np.flatnonzero(keep)
     cells = None
-    if len(drawable) > limit:
+    status = ""
+    if len(index) > limit:
         zoom = view.zoom if view is not None else 5
-        size = _cell_size(zoom)
-        cells = _cells(drawable, lon, lat, size, types)
+        cells = _cells(
+            columns.lon[index], columns.lat[index], columns.type_code[index], zoom
+        )
         status = (
-            f"{len(drawable):,} events in view drawn as counts per cell; "
+            f"{len(index):,} events in view drawn as counts per cell; "
             "click a cell or zoom in to see them one by one."
         )
-        drawable = drawable.iloc[0:0]
-    else:
-        status = ""
+        index = index[:0]
     if outside:
         status += f" {outside:,} events outside the view."
     if not_drawn:
         status += f" {not_drawn:,} country-only events (P6) are listed, not drawn."
-    type_index = {t: i for i, t in enumerate(types)}
-    fallback = types.index("Other") if "Other" in types else 0
-    records = drawable[
-        [
-            c
-            for c in ("date_start", "sub_event_type", "precision_class")
-            if c in drawable
-        ]
-    ]
     data = {
         "colours": [EVENT_COLOURS.get(t, DEFAULT_EVENT_COLOUR) for t in types],
-        "id": drawable["event_id"].astype(str).tolist(),
-        "title": drawable["title"].astype(str).tolist(),
-        "type": [type_index.get(t, fallback) for t in drawable["sub_event_type"]],
-        "pc": drawable["precision_class"].astype(str).tolist(),
-        "r": drawable["uncertainty_m"].astype(float).round(1).tolist(),
-        "lon": np.round(drawable["lon"].to_numpy(dtype=float), DATA_DECIMALS).tolist(),
-        "lat": np.round(drawable["lat"].to_numpy(dtype=float), DATA_DECIMALS).tolist(),
+        "id": columns.ids[index].tolist(),
+        "title": columns.title[index].tolist(),
+        "type": columns.type_code[index].tolist(),
+        "pc": columns.klass[index].tolist(),
+        "r": columns.radius[index].tolist(),
+        "lon": columns.lon[index].tolist(),
+        "lat": columns.lat[index].tolist(),
         "tip": [
-            [
-                [FIELD_LABELS.get(f, f), format_value(f, v)]
-                for f, v in zip(records.columns, row, strict=True)
-            ]
-            + [[FIELD_LABELS["uncertainty_m"], format_value("uncertainty_m", r)]]
-            for row, r in zip(
-                records.itertuples(index=False),
-                drawable["uncertainty_m"],
-                strict=True,
-            )
+            [*tip, [FIELD_LABELS["uncertainty_m"], format_value("uncertainty_m", r)]]
+            for tip, r in zip(columns.tip[index], columns.radius[index], strict=True)
         ],
         "cells": cells,
     }
     return data, status.strip()
 
 
-def _cells(
-    events: gpd.GeoDataFrame,
-    lon: np.ndarray,
-    lat: np.ndarray,
-    size: float,
-    types: list[str],
-) -> dict:
-    """Counts of *events* per grid cell of *size* degrees, with the main type."""
+def _cells(lon: np.ndarray, lat: np.ndarray, type_code: np.ndarray, zoom: int) -> dict:
+    """Counts of events per grid cell, each with its most common type.
+
+    Cells are about ``CELL_PIXELS`` wide at *zoom*.
+    """
+    size = _cell_size(zoom)
     x = np.floor(lon / size).astype(np.int64)
     y = np.floor(lat / size).astype(np.int64)
-    type_codes = pd.Categorical(events["sub_event_type"], categories=types).codes
-    type_codes = np.where(type_codes < 0, len(types) - 1, type_codes)
-    keys = pd.DataFrame({"x": x, "y": y, "t": type_codes})
+    keys = pd.DataFrame({"x": x, "y": y, "t": type_code})
     per_type = keys.groupby(["x", "y", "t"]).size().rename("n").reset_index()
-    per_type = per_type.sort_values("n", ascending=False)
+    per_type = per_type.sort_values("n", ascending=False, kind="stable")
     main = per_type.drop_duplicates(["x", "y"]).set_index(["x", "y"])["t"]
     counts = keys.groupby(["x", "y"]).size()
     main = main.reindex(counts.index)
@@ -334,9 +404,30 @@ def _cells(
     }
 
 
+def _selected_from(gdf: gpd.GeoDataFrame, source: gpd.GeoDataFrame | None) -> bool:
+    """Whether *gdf* is *source* or rows of it (so its prepared features apply)."""
+    if source is None:
+        return False
+    if gdf is source:
+        return True
+    if "event_id" in gdf.columns:
+        return bool(gdf.index.isin(source.index).all())
+    # A layer rebuilt for the view (strike areas dissolved anew) differs here.
+    return (
+        len(gdf) == len(source)
+        and gdf.index.equals(source.index)
+        and bool(
+            shapely.equals_exact(
+                gdf.geometry.values, source.geometry.values, tolerance=0
+            ).all()
+        )
+    )
+
+
 def view_payload(
     shown: Mapping[str, gpd.GeoDataFrame],
     *,
+    prepared: PreparedLayers | None = None,
     view: MapView | None = None,
     selected: str = "",
     limit: int = MAX_EVENTS,
@@ -347,6 +438,9 @@ def view_payload(
     ----------
     shown
         The layers as filtered for the view (``layers.page.view.apply_view``).
+    prepared
+        :func:`prepare_layers` of the unfiltered layers (cached by the caller);
+        without it everything is prepared here.
     view
         The part of the world shown; with more than *limit* drawable events,
         only those inside it are sent, as grid counts while still over *limit*.
@@ -361,6 +455,8 @@ def view_payload(
     order, ``selected`` and ``status`` (what is aggregated, outside the view
     or not drawn).
     """
+    if prepared is None:
+        prepared = prepare_layers(shown)
     zone_ids = (
         shown["strike_zones"]["event_id"].tolist() if "strike_zones" in shown else []
     )
@@ -370,13 +466,22 @@ def view_payload(
         gdf = shown.get(spec.name)
         if spec.context or gdf is None:
             continue
+        source = prepared.layers.get(spec.name)
         if spec.draw == "events":
+            columns = prepared.events.get(spec.name)
+            if columns is None or source is None:
+                columns = EventColumns.from_frame(gdf)
             # Events with a strike zone are drawn as that zone.
-            data, status = _events_data(gdf, view, limit=limit, skip_ids=zone_ids)
+            data, status = _events_data(
+                columns, gdf["event_id"], view, limit=limit, skip_ids=zone_ids
+            )
         else:
             if len(gdf) == 0:
                 continue
-            data = _layer_data(gdf, spec)
+            cached = None
+            if spec.name in prepared.features and _selected_from(gdf, source):
+                cached = prepared.features[spec.name]
+            data = _layer_data(gdf, spec, cached)
         out_layers.append(
             {
                 "name": spec.name,
