@@ -32,6 +32,7 @@ from layers.map.data import (
 from layers.map.legend import legend_rows, precision_words
 from layers.map.style import HATCH_ID
 from layers.registry import LAYER_NAMES, LAYERS
+from layers.sources.schema import PRECISION_CLASSES
 
 CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "netdna")
 HOSTILE = (
@@ -136,7 +137,9 @@ def test_events_are_sent_as_centre_and_radius_not_rings(payload, layers):
 def test_tooltip_words_match_the_card(payload):
     events = _layer(payload, "events")["data"]
     k1 = events["id"].index("K1-20191227")
-    assert ["Precision", "P2: near a named place"] in events["tip"][k1]
+    words = PRECISION_CLASSES["P2"][0]  # what the card says
+    assert ["Precision", f"P2: {words}"] in events["tip"][k1]
+    assert [row[0] for row in events["tip"][k1]].count("Uncertainty radius") == 1
     zones = _layer(payload, "strike_zones")["data"]["features"]["features"]
     tips = {f["properties"]["id"]: dict(f["properties"]["tip"]) for f in zones}
     assert tips["S-IQ-3"]["Uncertainty radius"] == "40 km"
@@ -280,7 +283,7 @@ NODE = shutil.which("node")
 @pytest.mark.skipif(NODE is None, reason="needs node to run the engine's maths")
 @pytest.mark.parametrize("lat", [0.0, 25.9, 34.38, 60.0])
 @pytest.mark.parametrize(
-    "radius", [100.0, 500.0, 2_000.0, 20_000.0, 40_000.0, 300_000.0]
+    "radius", [100.0, 500.0, 2_000.0, 20_000.0, 40_000.0, 300_000.0, 600_000.0]
 )
 def test_drawn_rings_stay_within_0_1_percent_of_the_radius(lat, radius):
     lon = 41.06417

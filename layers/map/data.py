@@ -28,7 +28,7 @@ from layers.map.style import (
     FIELD_LABELS,
 )
 from layers.registry import LAYERS, LayerSpec
-from layers.sources.catalogue import PRECISION_CLASSES
+from layers.sources.schema import PRECISION_CLASSES
 
 #: Display simplification of context layers, in degrees: the fine level (about
 #: 300 m) is under a pixel at the strike-area zoom; the coarse one (about 2 km)
@@ -372,10 +372,7 @@ def _events_data(
         "r": columns.radius[index].tolist(),
         "lon": columns.lon[index].tolist(),
         "lat": columns.lat[index].tolist(),
-        "tip": [
-            [*tip, [FIELD_LABELS["uncertainty_m"], format_value("uncertainty_m", r)]]
-            for tip, r in zip(columns.tip[index], columns.radius[index], strict=True)
-        ],
+        "tip": columns.tip[index].tolist(),
         "cells": cells,
     }
     return data, status.strip()
