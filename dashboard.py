@@ -16,8 +16,14 @@ from streamlit_folium import st_folium
 from geo.errors import StrikeMapError
 from geo.safe import markdown_text
 from layers.map.assets import install_context, install_static_assets
-from layers.map.build import CHANNEL_KEY, DataLayer, build_map, build_shell
-from layers.map.channel import read_report
+from layers.map.build import (
+    CHANNEL_KEY,
+    DEFAULT_VIEW,
+    DataLayer,
+    build_map,
+    build_shell,
+)
+from layers.map.channel import current_view, new_pick, read_report
 from layers.map.data import (
     PreparedLayers,
     prepare_context,
@@ -181,18 +187,16 @@ def _render_map(
         layer_names=LAYER_NAMES,
         event_ids=options.event_ids,
     )
-    if (
-        report
-        and report.pick
-        and (report.pick, report.seq) != st.session_state.get("_last_pick")
-    ):
-        st.session_state["_last_pick"] = (report.pick, report.seq)
-        st.session_state["event"] = report.pick
+    if pick := new_pick(report, st.session_state.get("_last_pick")):
+        st.session_state["_last_pick"] = (pick, report.seq)
+        st.session_state["event"] = pick
     start = st.session_state["_map_start"]  # the shell must not change in a session
     payload = view_payload(
         shown,
         prepared=_prepared(catalogue_dir, _params(state)),
-        view=report.view if report else None,
+        view=current_view(
+            report, lat=start.lat, lon=start.lon, zoom=start.zoom, start=DEFAULT_VIEW
+        ),
         selected=st.session_state.get("event", ""),
     )
     st_folium(
