@@ -115,3 +115,13 @@ def test_select_events_narrows_event_collections_only(display):
     ] == ["K1-20191227"]
     assert narrowed["strike_zones"]["features"] == []
     assert narrowed["countries"] is display["countries"]
+
+
+def test_template_syntax_in_data_is_shown_not_evaluated(layers):
+    events = layers["events"].copy()
+    site = events.index[events["precision_class"] == "P2"][0]
+    events.loc[site, "title"] = "A{{7*7}}B {% raw %}C"
+    html_page = map_html(build_map(prepare_display({**layers, "events": events})))
+    assert "A49B" not in html_page
+    # The braces reach the browser as character references inside the JSON.
+    assert "A\\u0026#123;\\u0026#123;7*7\\u0026#125;\\u0026#125;B" in html_page

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable, Mapping
 
@@ -12,6 +11,7 @@ import pandas as pd
 import shapely
 
 from geo.crs import WGS84
+from geo.safe import html_text
 from geo.shapes import geodesic_disc
 from layers.registry import LAYERS
 
@@ -32,7 +32,7 @@ def _escaped(value: object) -> object:
         return int(value)
     if value is None or value is pd.NA:
         return None
-    return html.escape(str(value))
+    return html_text(value)
 
 
 def _round(geometries: np.ndarray) -> np.ndarray:
