@@ -25,7 +25,7 @@ from layers.page.card import LINK_WITHHELD, card_html
 from layers.page.downloads import downloads
 from layers.params import LayerInputs, LayerParams
 from layers.registry import build_layers
-from layers.sources.catalogue import read_catalogue
+from layers.sources import read_catalogue
 from tests.conftest import DATA, ROOT
 from tests.hostile import EVIL_HOST, JINJA, assert_inert, decoded
 
