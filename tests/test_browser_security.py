@@ -26,7 +26,7 @@ from layers.map.data import prepare_display  # noqa: E402
 from layers.page.downloads import downloads  # noqa: E402
 from layers.params import LayerInputs, LayerParams  # noqa: E402
 from layers.registry import build_layers  # noqa: E402
-from layers.sources.catalogue import read_catalogue  # noqa: E402
+from layers.sources import read_catalogue  # noqa: E402
 from tests.browser_support import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,

@@ -280,14 +280,10 @@ def _validate_sources(path: Path, rows: list[dict[str, str]]) -> pd.DataFrame:
         sid = _required(path, row, record, "source_id")
         _check_unique(path, row, "source_id", sid, seen)
         _required(path, row, record, "title")
-        url = _required(path, row, record, "url")
-        if not url.startswith(("http://", "https://")):
-            raise CatalogueError(
-                str(path),
-                f"'{url}' is not a web address; expected http(s)://...",
-                row=row,
-                column="url",
-            )
+        # Any text, even empty, is accepted as a URL and kept: a shared
+        # catalogue may hold "javascript:", "data:" or no address. Only an
+        # http(s) address ever becomes a link (layers/page/card.py says the
+        # link was withheld for the others; geo/safe.py decides).
         published = record["published"]
         if published and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", published):
             raise CatalogueError(
