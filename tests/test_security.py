@@ -135,6 +135,13 @@ def test_card_shows_every_field_literally_and_links_only_http(
     ]
     assert hrefs and all(h.startswith(("https://", "http://")) for h in hrefs)
     assert all(not set(h) & set("\"'<> ") for h in hrefs)
+    # javascript:, data:, a URL with quotes and brackets, and no URL at all:
+    # each shown as text, with the link withheld.
+    cards = html.unescape("".join(card_html(e) for e in events.to_dict("records")))
+    withheld = [u for u in hostile_catalogue.sources["url"] if "example.org" not in u]
+    assert len(withheld) == 4
+    for url in withheld:
+        assert f"{LINK_WITHHELD}: {url or 'no address'}" in cards, url
 
 
 def _hrefs(card: str) -> list[str]:

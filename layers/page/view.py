@@ -156,9 +156,11 @@ def parse_query(
                 f"'basemap' should be one of {', '.join(BASEMAPS)}; used None."
             )
     if "event" in params:
-        event = _as_list(params["event"])
-        if event and event[0] in options.event_ids:
-            changes["event"] = event[0]
+        # One id, taken whole: an id may hold a comma.
+        value = params["event"]
+        event = value[-1] if isinstance(value, list) else value
+        if event and event in options.event_ids:
+            changes["event"] = event
         else:
             notices.append("'event' names no event of the catalogue; ignored it.")
     state = replace(state, **changes)
