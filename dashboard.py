@@ -6,10 +6,7 @@ Run with ``streamlit run dashboard.py`` (add ``-- --catalogue DIR`` or set
 
 from __future__ import annotations
 
-import argparse
-import os
 import re
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,13 +34,9 @@ from layers.page.view import (
 )
 from layers.params import LayerInputs, LayerParams
 from layers.registry import build_layers
-from layers.sources.catalogue import (
-    CATALOGUE_DIR,
-    CONFIDENCE_GRADES,
-    PRECISION_CLASSES,
-    read_catalogue,
-)
+from layers.sources import read_catalogue, resolve_catalogue_path
 from layers.sources.reference import read_reference
+from layers.sources.schema import CONFIDENCE_GRADES, PRECISION_CLASSES
 
 HERE = Path(__file__).resolve().parent
 TABLE_COLUMNS = (
@@ -62,10 +55,7 @@ TABLE_COLUMNS = (
 
 
 def _catalogue_dir() -> str:
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--catalogue", default=None)
-    args, _ = parser.parse_known_args(sys.argv[1:])
-    return str(args.catalogue or os.environ.get("STRIKEMAP_CATALOGUE") or CATALOGUE_DIR)
+    return str(resolve_catalogue_path())
 
 
 @st.cache_data(show_spinner=False)

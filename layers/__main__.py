@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from layers.params import (
     LayerParams,
 )
 from layers.registry import LAYER_NAMES, LAYERS, build_layers
-from layers.sources.catalogue import CATALOGUE_DIR, read_catalogue
+from layers.sources import read_catalogue, resolve_catalogue_path
 from layers.sources.reference import read_reference
 
 
@@ -48,8 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--catalogue",
         type=Path,
-        default=Path(os.environ.get("STRIKEMAP_CATALOGUE", CATALOGUE_DIR)),
-        help="catalogue folder (default: $STRIKEMAP_CATALOGUE or data/catalogue)",
+        default=None,
+        help="catalogue to read (default: $STRIKEMAP_CATALOGUE or data/catalogue)",
     )
     export.add_argument(
         "--valley-km",
@@ -82,11 +81,15 @@ def main(argv: list[str] | None = None) -> int:
         params = LayerParams(
             valley_half_width_km=args.valley_km, corridor_half_width_km=args.corridor_km
         )
-        inputs = LayerInputs(read_reference(), read_catalogue(args.catalogue))
+    except ValueError as exc:  # the widths the user gave are out of range
+        parser.exit(2, f"error: {exc}\n")
+    catalogue = args.catalogue or resolve_catalogue_path(argv=())
+    try:
+        inputs = LayerInputs(read_reference(), read_catalogue(catalogue))
         layers = build_layers(inputs, params, names)
         selected = {name: layers[name] for name in names}
         written = export_layers(selected, args.out, fmt=args.fmt)
-    except (StrikeMapError, ValueError) as exc:
+    except StrikeMapError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:

@@ -11,7 +11,7 @@ from shapely.geometry import Point, Polygon
 
 from layers.params import LayerInputs, LayerParams
 from layers.registry import build_layers
-from layers.sources.catalogue import CATALOGUE_DIR, read_catalogue
+from layers.sources import CATALOGUE_DIR, read_catalogue
 from layers.sources.reference import read_reference
 
 ROOT = Path(__file__).resolve().parent.parent

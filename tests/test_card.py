@@ -16,7 +16,10 @@ def zone_card(layers):
 
 def test_card_says_when_where_and_how_certain(zone_card):
     assert "2019-12-29 (exact date)" in zone_card
-    assert "P3: district" in zone_card and "uncertainty radius 20 km" in zone_card
+    assert (
+        "P3: near a named place, or a district" in zone_card
+        and "uncertainty radius 20 km" in zone_card
+    )
     assert "Intersection of: within 20 km of Al-Qa&#x27;im" in zone_card
     assert "Published positions" in zone_card and "34.36694, 41.13889" in zone_card
 

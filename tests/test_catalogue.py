@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from pyproj import Geod
 
-from geo.errors import CatalogueError
-from layers.sources.catalogue import read_catalogue
+from layers.sources import read_catalogue
+from layers.sources.errors import CatalogueError
 from tests.conftest import ABU_KAMAL, AL_QAIM_GEONAMES, AL_QAIM_WIKIPEDIA
 
 GEOD = Geod(ellps="WGS84")

@@ -10,7 +10,7 @@ from shapely.geometry import Point
 from geo.errors import ContradictoryConstraintsError
 from layers.params import REGION_CRS, LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, LAYERS, build_layers, get_layer
-from layers.sources.catalogue import read_catalogue
+from layers.sources import read_catalogue
 from tests.conftest import (
     ABU_KAMAL,
     AL_MAYADIN,

@@ -1,1 +1,90 @@
-"""Readers: the only code that opens a data file; all comes out checked."""
+"""Readers: the only code that opens a data file; all comes out checked.
+
+The public entry points:
+
+- ``resolve_catalogue_path``: which catalogue to open (flag, environment, default);
+- ``read_catalogue``: open any readable catalogue and return it checked;
+- ``validate_tables``: check the three native tables an importer produced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from layers.sources.catalogue import (
+    CATALOGUE_DIR,
+    Catalogue,
+    read_catalogue_folder,
+    validate_tables,
+)
+from layers.sources.errors import CatalogueError, CatalogueErrors
+
+#: The environment variable that names the catalogue to open.
+CATALOGUE_ENV = "STRIKEMAP_CATALOGUE"
+
+__all__ = [
+    "CATALOGUE_DIR",
+    "CATALOGUE_ENV",
+    "Catalogue",
+    "CatalogueError",
+    "CatalogueErrors",
+    "read_catalogue",
+    "resolve_catalogue_path",
+    "validate_tables",
+]
+
+
+def resolve_catalogue_path(
+    *,
+    argv: Sequence[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Path:
+    """Decide which catalogue to open.
+
+    The ``--catalogue PATH`` (or ``--catalogue=PATH``) argument wins, then the
+    ``STRIKEMAP_CATALOGUE`` environment variable, then the shipped catalogue.
+
+    Parameters
+    ----------
+    argv
+        The command-line arguments (default: ``sys.argv[1:]``); other
+        arguments are ignored.
+    environ
+        The environment (default: ``os.environ``).
+
+    Returns
+    -------
+    The path of the catalogue (not checked: ``read_catalogue`` does that).
+    """
+    argv = sys.argv[1:] if argv is None else argv
+    environ = os.environ if environ is None else environ
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    parser.add_argument("--catalogue", default=None)
+    args, _ = parser.parse_known_args(list(argv))
+    chosen = args.catalogue or environ.get(CATALOGUE_ENV) or CATALOGUE_DIR
+    return Path(chosen)
+
+
+def read_catalogue(path: Path | str = CATALOGUE_DIR) -> Catalogue:
+    """Read and check the catalogue at *path*.
+
+    Parameters
+    ----------
+    path
+        A catalogue folder of CSVs (``events.csv``, ``claims.csv``,
+        ``sources.csv``).
+
+    Returns
+    -------
+    The validated catalogue; events are points in EPSG:4326.
+
+    Raises
+    ------
+    CatalogueError
+        If anything is wrong, naming the file, row, column and what is expected.
+    """
+    return read_catalogue_folder(path)

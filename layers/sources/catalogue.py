@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,107 +15,41 @@ import pandas as pd
 from pyproj import Geod
 
 from geo.crs import WGS84
-from geo.errors import CatalogueError
+from layers.sources.errors import CatalogueError
+from layers.sources.schema import (
+    ACLED_TYPES,
+    CLAIM_COLUMNS,
+    CLAIMS_FILE,
+    CONFIDENCE_GRADES,
+    CONSTRAINT_KINDS,
+    EVENT_COLUMNS,
+    EVENTS_FILE,
+    PRECISION_CLASSES,
+    SOURCE_COLUMNS,
+    SOURCES_FILE,
+    TIME_PRECISION,
+    UCDP_OVER_WATER,
+)
+
+#: Re-exported for code that imports the schema from here.
+__all__ = [
+    "ACLED_TYPES",
+    "CATALOGUE_DIR",
+    "CLAIM_COLUMNS",
+    "CONFIDENCE_GRADES",
+    "EVENT_COLUMNS",
+    "PRECISION_CLASSES",
+    "SOURCE_COLUMNS",
+    "TIME_PRECISION",
+    "Catalogue",
+    "parse_candidates",
+    "parse_constraints",
+    "read_catalogue_folder",
+    "validate_tables",
+]
 
 #: The catalogue shipped with the project.
 CATALOGUE_DIR = Path(__file__).resolve().parents[2] / "data" / "catalogue"
-EVENTS_FILE = "events.csv"
-CLAIMS_FILE = "claims.csv"
-SOURCES_FILE = "sources.csv"
-
-EVENT_COLUMNS = (
-    "event_id",
-    "group_id",
-    "title",
-    "date_start",
-    "date_end",
-    "time_precision",
-    "event_type",
-    "sub_event_type",
-    "attacker",
-    "target",
-    "target_kind",
-    "country",
-    "admin1",
-    "location",
-    "lat",
-    "lon",
-    "candidates",
-    "precision_class",
-    "geo_precision",
-    "where_prec",
-    "uncertainty_m",
-    "constraints",
-    "confidence",
-    "description",
-    "notes",
-    "source_ids",
-)
-CLAIM_COLUMNS = (
-    "applies_to",
-    "claimant",
-    "killed_low",
-    "killed_high",
-    "wounded_low",
-    "wounded_high",
-    "detail",
-    "source_ids",
-)
-SOURCE_COLUMNS = ("source_id", "title", "outlet", "published", "url")
-
-#: ACLED event types and their sub-event types (ACLED codebook).
-ACLED_TYPES: dict[str, tuple[str, ...]] = {
-    "Battles": (
-        "Armed clash",
-        "Government regains territory",
-        "Non-state actor overtakes territory",
-    ),
-    "Explosions/Remote violence": (
-        "Chemical weapon",
-        "Air/drone strike",
-        "Suicide bomb",
-        "Shelling/artillery/missile attack",
-        "Remote explosive/landmine/IED",
-        "Grenade",
-    ),
-    "Violence against civilians": (
-        "Sexual violence",
-        "Attack",
-        "Abduction/forced disappearance",
-    ),
-    "Protests": ("Peaceful protest", "Protest with intervention", "Excessive force"),
-    "Riots": ("Violent demonstration", "Mob violence"),
-    "Strategic developments": (
-        "Agreement",
-        "Arrests",
-        "Change to group/activity",
-        "Disrupted weapons use",
-        "Headquarters or base established",
-        "Looting/property destruction",
-        "Non-violent transfer of territory",
-        "Other",
-    ),
-}
-
-#: Precision classes: meaning, ACLED geo_precision, UCDP where_prec, largest
-#: uncertainty radius in metres (None: no limit). UCDP 7 (over water or in
-#: international airspace) may stand in for the class's UCDP code.
-PRECISION_CLASSES: dict[str, tuple[str, int | None, int, float | None]] = {
-    "P1": ("exact site", 1, 1, 100.0),
-    "P2": ("near a named place", 2, 2, 25_000.0),
-    "P3": ("district", 3, 3, None),
-    "P4": ("province", 3, 4, None),
-    "P5": ("region between places or a named natural area", 3, 5, None),
-    "P6": ("country only", None, 6, None),
-}
-UCDP_OVER_WATER = 7
-
-#: Airwars-style grades of how well the event itself is attested.
-CONFIDENCE_GRADES = ("confirmed", "fair", "weak", "contested", "discounted")
-TIME_PRECISION = {1: "exact date", 2: "within a week or so", 3: "month only"}
-
-#: Named constraint kinds a strike location can carry (besides its disc).
-CONSTRAINT_KINDS = ("country", "admin1", "valley", "corridor")
 
 _CANDIDATE = re.compile(
     r"^(?P<label>.+?)\s*@\s*(?P<lat>-?[\d.]+)\s*,\s*(?P<lon>-?[\d.]+)$"
@@ -416,7 +350,7 @@ def _validate_event(
     geo_precision = _integer(
         path, row, record, "geo_precision", low=1, high=3, required=False
     )
-    if geo_precision != acled:
+    if geo_precision not in (acled or (None,)):
         raise CatalogueError(
             str(path),
             f"{klass} goes with ACLED geo_precision {acled or 'empty'}, "
@@ -424,8 +358,10 @@ def _validate_event(
             row=row,
             column="geo_precision",
         )
-    where_prec = _integer(path, row, record, "where_prec", low=1, high=7)
-    if where_prec not in (ucdp, UCDP_OVER_WATER):
+    where_prec = _integer(
+        path, row, record, "where_prec", low=1, high=7, required=False
+    )
+    if where_prec not in (*(ucdp or (None,)), UCDP_OVER_WATER):
         raise CatalogueError(
             str(path),
             f"{klass} goes with UCDP where_prec {ucdp} "
@@ -513,8 +449,8 @@ def _source_records(ids: list[str], sources: pd.DataFrame) -> list[dict[str, str
     ]
 
 
-def read_catalogue(directory: Path | str = CATALOGUE_DIR) -> Catalogue:
-    """Read and validate the catalogue in *directory*.
+def read_catalogue_folder(directory: Path | str = CATALOGUE_DIR) -> Catalogue:
+    """Read and validate the catalogue folder of CSVs *directory*.
 
     Parameters
     ----------
@@ -537,12 +473,56 @@ def read_catalogue(directory: Path | str = CATALOGUE_DIR) -> Catalogue:
             "is not a folder; point to the folder that holds "
             f"{EVENTS_FILE}, {CLAIMS_FILE} and {SOURCES_FILE}",
         )
-    sources_path = directory / SOURCES_FILE
-    sources = _validate_sources(sources_path, _read_csv(sources_path, SOURCE_COLUMNS))
+    tables = {
+        key: pd.DataFrame(_read_csv(directory / name, columns), columns=list(columns))
+        for key, name, columns in (
+            ("events", EVENTS_FILE, EVENT_COLUMNS),
+            ("claims", CLAIMS_FILE, CLAIM_COLUMNS),
+            ("sources", SOURCES_FILE, SOURCE_COLUMNS),
+        )
+    }
+    names = {
+        "events": str(directory / EVENTS_FILE),
+        "claims": str(directory / CLAIMS_FILE),
+        "sources": str(directory / SOURCES_FILE),
+    }
+    return validate_tables(**tables, names=names, path=str(directory))
+
+
+def validate_tables(
+    events: pd.DataFrame,
+    claims: pd.DataFrame,
+    sources: pd.DataFrame,
+    *,
+    names: Mapping[str, str],
+    path: str = "",
+) -> Catalogue:
+    """Check the three native tables and join them into a catalogue.
+
+    Parameters
+    ----------
+    events, claims, sources
+        The tables as all-string frames with the columns of the schema.
+    names
+        The file name to show in errors for ``events``, ``claims``, ``sources``.
+    path
+        Where the catalogue came from (kept on the result).
+
+    Returns
+    -------
+    The validated catalogue.
+
+    Raises
+    ------
+    CatalogueError
+        Naming the file, row, column and what is expected.
+    """
+    sources_path = Path(names["sources"])
+    sources = _validate_sources(sources_path, sources.to_dict("records"))
     known = set(sources["source_id"])
 
-    events_path = directory / EVENTS_FILE
-    event_rows = _read_csv(events_path, EVENT_COLUMNS)
+    events_path = Path(names["events"])
+    event_rows = events.to_dict("records")
     if not event_rows:
         raise CatalogueError(str(events_path), "has a header but no events")
     seen: dict[str, int] = {}
@@ -551,11 +531,9 @@ def read_catalogue(directory: Path | str = CATALOGUE_DIR) -> Catalogue:
         _check_unique(events_path, row, "event_id", record["event_id"], seen)
         records.append(_validate_event(events_path, row, record, known))
 
-    claims_path = directory / CLAIMS_FILE
+    claims_path = Path(names["claims"])
     targets = set(seen) | {r["group_id"] for r in event_rows if r["group_id"]}
-    claims = _validate_claims(
-        claims_path, _read_csv(claims_path, CLAIM_COLUMNS), targets, known
-    )
+    claims = _validate_claims(claims_path, claims.to_dict("records"), targets, known)
 
     frame = pd.DataFrame(records, columns=list(EVENT_COLUMNS))
     frame["sources"] = [_source_records(ids, sources) for ids in frame["source_ids"]]
@@ -564,13 +542,13 @@ def read_catalogue(directory: Path | str = CATALOGUE_DIR) -> Catalogue:
         _claims_for(event_id, group_id, claims)
         for event_id, group_id in zip(frame["event_id"], frame["group_id"], strict=True)
     ]
-    for column in ("time_precision", "where_prec"):
-        frame[column] = frame[column].astype("int64")
+    frame["time_precision"] = frame["time_precision"].astype("int64")
     frame["geo_precision"] = frame["geo_precision"].astype("Int64")
-    events = gpd.GeoDataFrame(
+    frame["where_prec"] = frame["where_prec"].astype("Int64")
+    events_gdf = gpd.GeoDataFrame(
         frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84
     )
-    return Catalogue(events=events, claims=claims, sources=sources, path=str(directory))
+    return Catalogue(events=events_gdf, claims=claims, sources=sources, path=path)
 
 
 def _claims_for(event_id: str, group_id: str, claims: pd.DataFrame) -> list[dict]:

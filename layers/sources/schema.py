@@ -1,0 +1,165 @@
+"""The native catalogue's schema: file names, columns, vocabularies and bounds.
+
+This module is the one place for what a catalogue may hold; the readers, the
+importers and the page all take their vocabularies from here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+EVENTS_FILE = "events.csv"
+CLAIMS_FILE = "claims.csv"
+SOURCES_FILE = "sources.csv"
+
+EVENT_COLUMNS = (
+    "event_id",
+    "group_id",
+    "title",
+    "date_start",
+    "date_end",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "attacker",
+    "target",
+    "target_kind",
+    "country",
+    "admin1",
+    "location",
+    "lat",
+    "lon",
+    "candidates",
+    "precision_class",
+    "geo_precision",
+    "where_prec",
+    "uncertainty_m",
+    "constraints",
+    "confidence",
+    "description",
+    "notes",
+    "source_ids",
+)
+CLAIM_COLUMNS = (
+    "applies_to",
+    "claimant",
+    "killed_low",
+    "killed_high",
+    "wounded_low",
+    "wounded_high",
+    "detail",
+    "source_ids",
+)
+SOURCE_COLUMNS = ("source_id", "title", "outlet", "published", "url")
+
+#: The three tables of a native catalogue, by key, with their columns.
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "events": EVENT_COLUMNS,
+    "claims": CLAIM_COLUMNS,
+    "sources": SOURCE_COLUMNS,
+}
+#: The file of each table in a catalogue folder of CSVs.
+TABLE_FILES: dict[str, str] = {
+    "events": EVENTS_FILE,
+    "claims": CLAIMS_FILE,
+    "sources": SOURCES_FILE,
+}
+
+#: ACLED event types and their sub-event types (ACLED codebook).
+ACLED_TYPES: dict[str, tuple[str, ...]] = {
+    "Battles": (
+        "Armed clash",
+        "Government regains territory",
+        "Non-state actor overtakes territory",
+    ),
+    "Explosions/Remote violence": (
+        "Chemical weapon",
+        "Air/drone strike",
+        "Suicide bomb",
+        "Shelling/artillery/missile attack",
+        "Remote explosive/landmine/IED",
+        "Grenade",
+    ),
+    "Violence against civilians": (
+        "Sexual violence",
+        "Attack",
+        "Abduction/forced disappearance",
+    ),
+    "Protests": ("Peaceful protest", "Protest with intervention", "Excessive force"),
+    "Riots": ("Violent demonstration", "Mob violence"),
+    "Strategic developments": (
+        "Agreement",
+        "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
+        "Headquarters or base established",
+        "Looting/property destruction",
+        "Non-violent transfer of territory",
+        "Other",
+    ),
+}
+
+
+class PrecisionClass(NamedTuple):
+    """One location-precision class and the source codes that go with it.
+
+    Attributes
+    ----------
+    meaning
+        What the class says about the location.
+    acled
+        The ACLED ``geo_precision`` codes of the class; empty: ACLED has none,
+        so the cell must be empty.
+    ucdp
+        The UCDP ``where_prec`` codes of the class; empty: UCDP has none, so
+        the cell must be empty (or ``UCDP_OVER_WATER``).
+    max_radius_m
+        The largest ``uncertainty_m`` the class allows, in metres.
+    """
+
+    meaning: str
+    acled: tuple[int, ...]
+    ucdp: tuple[int, ...]
+    max_radius_m: float
+
+
+#: The crosswalk between the project's classes and ACLED/UCDP codes
+#: (docs: data/README.md, "Precision classes"). Radius bounds: P1 a site
+#: (100 m), P2 a town or facility (10 km), P3 near a place or a district
+#: (50 km), P4 a province (400 km: Al-Anbar, the largest, spans ~ 600 km),
+#: P5 a region between places or a natural area (600 km), P6 a country
+#: (2,000 km: Iran and Saudi Arabia span ~ 2,300 km).
+PRECISION_CLASSES: dict[str, PrecisionClass] = {
+    "P1": PrecisionClass("exact site", (), (1,), 100.0),
+    "P2": PrecisionClass("a named town or facility", (1,), (), 10_000.0),
+    "P3": PrecisionClass("near a named place, or a district", (2,), (2, 3), 50_000.0),
+    "P4": PrecisionClass("province", (3,), (4,), 400_000.0),
+    "P5": PrecisionClass(
+        "region between places or a named natural area", (3,), (5,), 600_000.0
+    ),
+    "P6": PrecisionClass("country only", (), (6,), 2_000_000.0),
+}
+#: UCDP ``where_prec`` 7: over water or in international airspace (estimated
+#: coordinates). It may stand in for the class's UCDP code.
+UCDP_OVER_WATER = 7
+ACLED_GEO_PRECISION = (1, 2, 3)
+UCDP_WHERE_PREC = (1, 2, 3, 4, 5, 6, 7)
+#: The smallest uncertainty radius, in metres.
+MIN_RADIUS_M = 1.0
+
+#: Airwars-style grades of how well the event itself is attested.
+CONFIDENCE_GRADES = ("confirmed", "fair", "weak", "contested", "discounted")
+TIME_PRECISION = {1: "exact date", 2: "within a week or so", 3: "month only"}
+
+#: Named constraint kinds a strike location can carry (besides its disc).
+CONSTRAINT_KINDS = ("country", "admin1", "valley", "corridor")
+
+#: Plausible dates: events and publications from 1900 to a year from today.
+EARLIEST_DATE = date(1900, 1, 1)
+#: Days after today still accepted (reports dated ahead by time zones or typos
+#: of a few days are caught by date_start <= date_end, not here).
+FUTURE_DAYS = 366
+#: Casualty figures above this are taken as typing errors (the deadliest
+#: single events on record are far below it).
+MAX_CASUALTIES = 10_000_000
