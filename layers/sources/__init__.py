@@ -22,6 +22,7 @@ from layers.sources.catalogue import (
     validate_tables,
 )
 from layers.sources.errors import CatalogueError, CatalogueErrors
+from layers.sources.formats import merge_catalogues, read_file, read_upload
 
 #: The environment variable that names the catalogue to open.
 CATALOGUE_ENV = "STRIKEMAP_CATALOGUE"
@@ -32,7 +33,9 @@ __all__ = [
     "Catalogue",
     "CatalogueError",
     "CatalogueErrors",
+    "merge_catalogues",
     "read_catalogue",
+    "read_upload",
     "resolve_catalogue_path",
     "validate_tables",
 ]
@@ -76,7 +79,9 @@ def read_catalogue(path: Path | str = CATALOGUE_DIR) -> Catalogue:
     ----------
     path
         A catalogue folder of CSVs (``events.csv``, ``claims.csv``,
-        ``sources.csv``).
+        ``sources.csv``), or one file: an ACLED or UCDP GED CSV export,
+        GeoJSON, GeoPackage or KML of events, or a zip of a catalogue folder
+        (told apart by content; see ``layers.sources.formats``).
 
     Returns
     -------
@@ -87,4 +92,6 @@ def read_catalogue(path: Path | str = CATALOGUE_DIR) -> Catalogue:
     CatalogueError
         If anything is wrong, naming the file, row, column and what is expected.
     """
+    if Path(path).is_file():
+        return read_file(Path(path))
     return read_catalogue_folder(path)

@@ -280,8 +280,10 @@ def _validate_sources(path: Path, rows: list[dict[str, str]]) -> pd.DataFrame:
         sid = _required(path, row, record, "source_id")
         _check_unique(path, row, "source_id", sid, seen)
         _required(path, row, record, "title")
-        url = _required(path, row, record, "url")
-        if not url.startswith(("http://", "https://")):
+        # A source may be known by name only (ACLED and UCDP cite outlets
+        # without links): an empty url is fine, a given one must be a web address.
+        url = record["url"]
+        if url and not url.startswith(("http://", "https://")):
             raise CatalogueError(
                 str(path),
                 f"'{url}' is not a web address; expected http(s)://...",
