@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import StrikeMapError
+from geo.safe import markdown_text
 from layers.map.assets import install_static_assets
 from layers.map.build import build_map
 from layers.map.data import prepare_display
@@ -74,14 +75,15 @@ def _map_data(catalogue_dir: str, params: LayerParams) -> dict[str, dict]:
 
 
 def _render_failure(exc: StrikeMapError, catalogue_dir: str) -> None:
-    st.error(f"The catalogue could not be loaded.\n\n{exc}")
+    st.error(f"The catalogue could not be loaded.\n\n{markdown_text(exc)}")
     st.markdown(
         "**How to fix it:** open the file named above in a spreadsheet or text "
         "editor, correct the cell at the row and column given, save it as CSV "
         "(UTF-8) and reload this page. The columns and allowed values are "
         "described in `data/README.md`. "
-        f"Catalogue folder in use: `{catalogue_dir}` (set `STRIKEMAP_CATALOGUE` "
-        "or pass `-- --catalogue DIR` to `streamlit run` to open another)."
+        f"Catalogue folder in use: {markdown_text(catalogue_dir)} (set "
+        "`STRIKEMAP_CATALOGUE` or pass `-- --catalogue DIR` to `streamlit run` "
+        "to open another)."
     )
 
 
@@ -190,7 +192,9 @@ def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
     zone = None
     if zones is not None and choice in set(zones["event_id"]):
         zone = zones.set_index("event_id").loc[choice].to_dict()
-    st.markdown(card_html(event, zone), unsafe_allow_html=True)
+    # st.html reads no Markdown (st.markdown would turn "![x](url)" that
+    # survives HTML escaping into an image) and sanitises with DOMPurify.
+    st.html(card_html(event, zone))
 
 
 def _render_timeline(events: gpd.GeoDataFrame) -> None:
@@ -247,7 +251,7 @@ def main() -> None:
     options = options_for(inputs.catalogue.events)
     _initial_state(options)
     for notice in st.session_state.get("_notices", []):
-        st.warning(f"Link parameter ignored: {notice}")
+        st.warning(f"Link parameter ignored: {markdown_text(notice)}")
     state = _render_sidebar(options)
     params = LayerParams(
         valley_half_width_km=state.valley_km, corridor_half_width_km=state.corridor_km

@@ -20,7 +20,7 @@ from layers.map.build import build_map, map_html  # noqa: E402
 from layers.map.data import prepare_display  # noqa: E402
 from layers.params import LayerInputs, LayerParams  # noqa: E402
 from layers.registry import build_layers  # noqa: E402
-from layers.sources.catalogue import read_catalogue  # noqa: E402
+from layers.sources import read_catalogue  # noqa: E402
 from layers.sources.reference import read_reference  # noqa: E402
 
 

@@ -44,8 +44,10 @@ _SCRIPT_ESCAPES = {
 }
 _SCRIPT_RE = re.compile("|".join(map(re.escape, _SCRIPT_ESCAPES)))
 _JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
-# Every character CommonMark or Streamlit's Markdown gives a meaning to.
-_MARKDOWN_RE = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&\"'=])")
+# Every character CommonMark or Streamlit's Markdown gives a meaning to (":"
+# for Streamlit's emoji and colour directives, "$" for its LaTeX). Quotes only
+# matter inside a link, which the escaped brackets already prevent.
+_MARKDOWN_RE = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=])")
 #: OWASP: a cell starting with one of these is read by spreadsheets as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d")
 
@@ -80,8 +82,9 @@ def script_json(value: object) -> str:
 def markdown_text(value: object) -> str:
     """*value* as literal text inside Markdown (``st.error``, ``st.warning`` ...).
 
-    Every Markdown metacharacter is backslash-escaped and ``<`` ``>`` ``&`` become
-    entities, so no image, link, HTML or formatting can come out of it.
+    Every Markdown metacharacter (``<``, ``>`` and ``&`` included) is
+    backslash-escaped, so no image, link, HTML, directive or formatting can
+    come out of it; line breaks stay line breaks.
     """
     if value is None:
         return ""

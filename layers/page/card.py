@@ -1,19 +1,29 @@
-"""The provenance card of one event or strike zone, as escaped HTML."""
+"""The provenance card of one event or strike zone, as inert HTML.
+
+Every text from the catalogue goes through :func:`geo.safe.html_text` (so it is
+neither markup nor template source) and a source URL becomes a link only if
+:func:`geo.safe.safe_url` accepts it (absolute http or https); any other URL is
+shown as text with a note that the link was withheld. The page renders the card
+with ``st.html``, which does not read Markdown, so ``![x](...)`` stays text.
+"""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 
 import pandas as pd
 
+from geo.safe import html_text, safe_url
 from layers.sources.catalogue import PRECISION_CLASSES, TIME_PRECISION
+
+#: What the card says in place of a link it will not make.
+LINK_WITHHELD = "link withheld: not an http(s) address"
 
 
 def _e(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    return html.escape(str(value))
+    return html_text(value)
 
 
 def _date(value: object) -> str:
@@ -52,6 +62,26 @@ def claims_table(claims: list[Mapping[str, object]]) -> str:
     )
 
 
+def source_item(source: Mapping[str, object]) -> str:
+    """One source as a list item: a link only for an http(s) URL.
+
+    Any other URL (``javascript:``, ``data:``, relative, empty) is shown as
+    text beside the note :data:`LINK_WITHHELD`, never as a link.
+    """
+    title = _e(source["title"])
+    url = safe_url(source.get("url"))
+    if url is not None:
+        head = (
+            f'<a href="{html_text(url)}" target="_blank" '
+            f'rel="noopener noreferrer">{title}</a>'
+        )
+    else:
+        raw = _e(source.get("url")) or "no address"
+        head = f"{title} <small>({LINK_WITHHELD}: <code>{raw}</code>)</small>"
+    published = f" ({_e(source['published'])})" if source.get("published") else ""
+    return f"<li>{head} &mdash; {_e(source.get('outlet'))}{published}</li>"
+
+
 def card_html(
     event: Mapping[str, object], zone: Mapping[str, object] | None = None
 ) -> str:
@@ -66,7 +96,7 @@ def card_html(
 
     Returns
     -------
-    HTML in which every text from data is escaped.
+    HTML in which every text from data is escaped and every link is http(s).
     """
     start, end = _date(event["date_start"]), _date(event["date_end"])
     when = start if start == end else f"{start} to {end}"
@@ -100,11 +130,6 @@ def card_html(
         )
     parts.append(f"<p><b>What is and isn't known</b> {_e(event['notes'])}</p>")
     parts.append("<p><b>Casualty claims</b></p>" + claims_table(list(event["claims"])))
-    links = "".join(
-        f'<li><a href="{_e(s["url"])}" target="_blank" rel="noopener noreferrer">'
-        f"{_e(s['title'])}</a> &mdash; {_e(s['outlet'])}"
-        f"{' (' + _e(s['published']) + ')' if s['published'] else ''}</li>"
-        for s in event["sources"]
-    )
+    links = "".join(source_item(s) for s in event["sources"])
     parts.append(f"<p><b>Sources</b></p><ul>{links}</ul></div>")
     return "".join(parts)

@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.geojson import GEOJSON_MEDIA_TYPE
+from geo.safe import csv_cell
 from layers.export import layer_geojson, layers_zip
 from layers.map.assets import inline_leaflet
 from layers.map.build import map_html
@@ -49,12 +50,27 @@ def width_tag(name: str, params: LayerParams) -> str:
     return "_" + "_".join(tags) if tags else ""
 
 
+def safe_csv(frame: pd.DataFrame) -> str:
+    """*frame* as CSV in which no text cell can run as a spreadsheet formula.
+
+    Every cell of a text column goes through :func:`geo.safe.csv_cell`
+    (OWASP: a leading ``=``, ``+``, ``-``, ``@``, tab or line break gets an
+    apostrophe); numeric columns are written as they are, so a negative
+    number stays a number.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].astype(object).map(csv_cell)
+    return out.to_csv(index=False, lineterminator="\n")
+
+
 def events_csv(events: gpd.GeoDataFrame) -> str:
     """The events as CSV (one row each, the catalogue's columns, ISO dates)."""
     frame = pd.DataFrame(events[list(CSV_COLUMNS)]).copy()
     for column in ("date_start", "date_end"):
         frame[column] = frame[column].dt.strftime("%Y-%m-%d")
-    return frame.to_csv(index=False, lineterminator="\n")
+    return safe_csv(frame)
 
 
 def downloads(
