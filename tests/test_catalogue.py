@@ -455,10 +455,10 @@ def test_missing_folder_and_file(tmp_path, catalogue_copy):
         read_catalogue(catalogue_copy)
 
 
-def test_a_file_is_not_a_catalogue(tmp_path):
+def test_a_file_of_no_known_format_is_named(tmp_path):
     path = tmp_path / "events.csv"
     path.write_text("a,b\n")
-    with pytest.raises(CatalogueError, match="is not a folder"):
+    with pytest.raises(CatalogueError, match="format is not recognised; expected"):
         read_catalogue(path)
 
 

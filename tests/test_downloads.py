@@ -47,8 +47,12 @@ def test_zip_holds_every_shown_layer(items):
     )
     names = set(archive.namelist())
     assert "events.geojson" in names and "strike_zones.geojson" in names
+    assert "events.kml" in names and "strike_zones.kml" in names
     for name in names:
-        assert json.loads(archive.read(name))["type"] == "FeatureCollection"
+        if name.endswith(".geojson"):
+            assert json.loads(archive.read(name))["type"] == "FeatureCollection"
+        else:
+            assert archive.read(name).startswith(b"<?xml")
 
 
 def test_csv_holds_the_filtered_events(items):

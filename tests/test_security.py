@@ -39,6 +39,7 @@ TYPED = {
     "event_type",
     "sub_event_type",
     "country",
+    "admin1",  # a governorate of the reference data, checked against it
     "lat",
     "lon",
     "precision_class",
