@@ -186,7 +186,7 @@ BAD_CELLS = [
     ("events.csv", 2, "country", "YEM", r"not a country of the reference data"),
     ("events.csv", 3, "event_id", "S-IQ-1", r"duplicate \(first on row 2\)"),
     ("events.csv", 2, "event_id", "", r"is empty; expected an event id"),
-    ("events.csv", 2, "event_id", "S-IQ;1", r"holds ';' or '\|'"),
+    ("sources.csv", 2, "source_id", "csis;hoffman", r"holds ';'"),
     ("events.csv", 2, "title", "", r"is empty; expected a short title"),
     ("events.csv", 2, "source_ids", "nowhere", r"'nowhere' is not in sources.csv"),
     ("events.csv", 2, "source_ids", "", r"is empty; expected ids from sources.csv"),

@@ -39,6 +39,7 @@ TYPED = {
     "event_type",
     "sub_event_type",
     "country",
+    "admin1",
     "lat",
     "lon",
     "precision_class",

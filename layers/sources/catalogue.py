@@ -66,8 +66,6 @@ __all__ = [
 
 #: Columns whose text may run over several lines.
 MULTILINE = ("title", "description", "notes", "detail")
-#: Characters an id may not hold: they separate ids and candidates in cells.
-_ID_SEPARATORS = r"[;|]"
 _URL = r"^https?://[^\s/?#]+[^\s]*$"
 _ISO3 = r"^[A-Z]{3}$"
 _CANDIDATE = r"^(?P<label>.*?)\s*@\s*(?P<lat>[^,@]*?)\s*,\s*(?P<lon>[^,@]*?)$"
@@ -181,12 +179,12 @@ def _table(frame: pd.DataFrame, key: str, name: str) -> Table:
 
 def _ids(problems: Problems, table: Table, column: str, what: str) -> None:
     cells.required(problems, table, column, what)
-    bad = cells.matches(table.frame[column], _ID_SEPARATORS)
+    bad = cells.matches(table.frame[column], ";")
     problems.add(
         table,
         bad,
         column,
-        f"'{{value}}' holds ';' or '|', which separate ids; expected {what}",
+        f"'{{value}}' holds ';', which separates ids in source_ids; expected {what}",
     )
 
 
@@ -266,15 +264,8 @@ def _check_event_cells(
     problems: Problems, table: Table, areas: Areas, latest: date
 ) -> _Parsed:
     frame = table.frame
-    _ids(problems, table, "event_id", "an event id (unique, no ';' or '|')")
+    cells.required(problems, table, "event_id", "an event id (unique)")
     cells.unique(problems, table, "event_id")
-    bad_group = cells.matches(frame["group_id"], _ID_SEPARATORS)
-    problems.add(
-        table,
-        bad_group,
-        "group_id",
-        "'{value}' holds ';' or '|'; expected a group id (or nothing)",
-    )
     cells.required(problems, table, "title", "a short title of the event")
     start = cells.dates(
         problems, table, "date_start", earliest=EARLIEST_DATE, latest=latest
