@@ -382,7 +382,7 @@ def test_missing_column_is_named(catalogue_copy):
 
 def test_empty_file(catalogue_copy):
     (catalogue_copy / "events.csv").write_text("")
-    with pytest.raises(CatalogueError, match=r"events.csv: the file is empty"):
+    with pytest.raises(CatalogueError, match=r"events.csv, row 1: the file is empty"):
         read_catalogue(catalogue_copy)
 
 
@@ -442,8 +442,13 @@ def test_missing_folder_and_file(tmp_path, catalogue_copy):
     with pytest.raises(CatalogueError, match="not found; expected a catalogue"):
         read_catalogue(tmp_path / "nowhere")
     (catalogue_copy / "claims.csv").unlink()
-    with pytest.raises(CatalogueError, match=r"claims.csv: file not found"):
+    with pytest.raises(CatalogueError, match=r"claims.csv, row 1: file not found"):
         read_catalogue(catalogue_copy)
+
+
+def test_a_folder_without_catalogue_files(tmp_path):
+    with pytest.raises(CatalogueError, match="is not a catalogue folder"):
+        read_catalogue(tmp_path)
 
 
 def test_a_file_is_not_a_catalogue(tmp_path):

@@ -153,6 +153,14 @@ def parse_constraints(text: str) -> list[tuple[str, str]]:
 # --- tables -------------------------------------------------------------------
 
 
+def _stripped(cells_: pd.Series) -> pd.Series:
+    """Cells as stripped text (missing as empty), vectorised in Arrow."""
+    if not isinstance(cells_.dtype, pd.StringDtype):
+        cells_ = cells_.fillna("").astype("str")
+    array = pc.utf8_trim_whitespace(pa.array(cells_, type=pa.large_string()))
+    return pd.Series(array.to_pandas(), dtype="str").fillna("")
+
+
 def _table(frame: pd.DataFrame, key: str, name: str) -> Table:
     columns = TABLE_COLUMNS[key]
     missing = [c for c in columns if c not in frame.columns]
@@ -167,9 +175,9 @@ def _table(frame: pd.DataFrame, key: str, name: str) -> Table:
         raise CatalogueError(
             name, f"column(s) {', '.join(map(str, twice))} appear twice", row=1
         )
-    text = pd.DataFrame(
-        {c: frame[c].fillna("").astype("str").str.strip() for c in columns}
-    ).reset_index(drop=True)
+    text = pd.DataFrame({c: _stripped(frame[c]) for c in columns}).reset_index(
+        drop=True
+    )
     if ROW in frame.columns:
         rows = pd.to_numeric(frame[ROW]).to_numpy(dtype=np.int64)
     else:
@@ -868,7 +876,13 @@ def validate_tables(
     )
     if len(event_table) == 0:
         raise CatalogueErrors(
-            [CatalogueError(event_table.name, "has a header but no events")]
+            [
+                CatalogueError(
+                    event_table.name,
+                    "has a header but no events; expected one event a row from row 2",
+                    row=2,
+                )
+            ]
         )
     problems = Problems([event_table, claim_table, source_table])
     for table in (event_table, claim_table, source_table):
