@@ -20,6 +20,7 @@ from layers.sources.errors import CatalogueError, CatalogueErrors
 from layers.sources.formats import merge_catalogues, read_file, read_upload
 from layers.sources.native import (
     FORMATS,
+    PARQUET_FILES,
     catalogue_format,
     read_csv_folder,
     read_parquet_folder,
@@ -125,7 +126,12 @@ def read_catalogue(
     if kind == "csv":
         return read_csv_folder(path, reference=reference)
     if path.is_dir():
-        return read_csv_folder(path, reference=reference)  # names what is missing
+        raise CatalogueError(
+            str(path),
+            "is not a catalogue folder; expected a folder holding "
+            f"{', '.join(TABLE_FILES.values())} "
+            f"(or {', '.join(PARQUET_FILES.values())})",
+        )
     raise CatalogueError(
         str(path),
         "is not a folder; point to the folder that holds "
