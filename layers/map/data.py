@@ -127,7 +127,12 @@ def prepare_display(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict]:
             drawable = gdf[
                 (gdf["precision_class"] != "P6") & ~gdf["event_id"].isin(zone_ids)
             ]
-            sites = drawable[~drawable["precision_class"].isin(AREA_ONLY)]
+            # Events are areas unless their site is known (geometry_kind):
+            # only sites are drawn as dots, every event as its ring.
+            sites = drawable[
+                (drawable["geometry_kind"] == "site")
+                & ~drawable["precision_class"].isin(AREA_ONLY)
+            ]
             if len(drawable):
                 out["events:rings"] = _collection(
                     display_frame(_event_rings(drawable), fields)
