@@ -26,7 +26,7 @@ from layers.map.data import (
 )
 from layers.page.card import card_html
 from layers.page.downloads import downloads
-from layers.page.timeline import timeline_chart
+from layers.page.timeline import TIMELINE_SELECTION, selected_event_id, timeline_chart
 from layers.page.view import (
     BASEMAPS,
     WIDTH_RANGE_KM,
@@ -240,12 +240,25 @@ def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
     st.html(card_html(event, zone))
 
 
+def _open_card_from_timeline() -> None:
+    # A callback runs before the rerun, so it may set the card's selectbox.
+    event_id = selected_event_id(st.session_state.get("timeline"))
+    if event_id:
+        st.session_state["event"] = event_id
+
+
 def _render_timeline(events: gpd.GeoDataFrame) -> None:
     st.subheader(f"Timeline ({len(events)} events)")
     if events.empty:
         st.info("No event matches the filters.")
         return
-    st.altair_chart(timeline_chart(events), width="stretch")
+    st.altair_chart(
+        timeline_chart(events),
+        width="stretch",
+        on_select=_open_card_from_timeline,
+        selection_mode=TIMELINE_SELECTION,
+        key="timeline",
+    )
     table = events[list(TABLE_COLUMNS)]
     st.dataframe(table, hide_index=True, width="stretch")
 

@@ -12,9 +12,10 @@ from layers.params import CORRIDOR_HALF_WIDTH_KM, VALLEY_HALF_WIDTH_KM
 from layers.registry import LAYER_NAMES, LAYERS
 from layers.sources.catalogue import CONFIDENCE_GRADES, PRECISION_CLASSES
 
-#: The default time window: the escalation from the first base attacks to the
-#: Iranian missile strikes (the 2019 Gulf incidents come in when widened).
-DEFAULT_START = date(2019, 10, 1)
+#: The default time window: from the 2019 Gulf incidents the reporting cites as
+#: context (Fujairah 12 May, the Gulf of Oman tankers, the RQ-4, Abqaiq and
+#: Khurais) through the escalation to the Iranian missile strikes of January.
+DEFAULT_START = date(2019, 5, 1)
 DEFAULT_END = date(2020, 1, 31)
 #: Label used for events outside any country (international waters/airspace).
 NO_COUNTRY = "INTL"
