@@ -1,12 +1,10 @@
-"""Strike map: the 29 December 2019 US strikes on Kata'ib Hezbollah, drawn honestly.
+"""Strike map: the page. Widgets -> view state -> pure calls in ``layers/`` -> st_*.
 
-Run with ``streamlit run dashboard.py`` (add ``-- --catalogue DIR`` or set
-``STRIKEMAP_CATALOGUE`` to open another catalogue folder).
+Run ``streamlit run dashboard.py [-- --catalogue DIR]`` (or set STRIKEMAP_CATALOGUE).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,139 +17,94 @@ from geo.safe import markdown_text
 from layers.map.assets import install_static_assets
 from layers.map.build import build_map
 from layers.map.data import prepare_display
-from layers.page.card import card_html
+from layers.page import failures, view
+from layers.page.card import event_card, event_labels
 from layers.page.downloads import downloads
+from layers.page.files import Stamp, files_stamp
+from layers.page.filters import apply_view, display_for_view, events_table
 from layers.page.timeline import timeline_chart
-from layers.page.view import (
-    BASEMAPS,
-    WIDTH_RANGE_KM,
-    Options,
-    ViewState,
-    apply_view,
-    display_for_view,
-    options_for,
-    parse_query,
-    to_query,
-)
-from layers.params import LayerInputs, LayerParams
+from layers.page.view import Options, ViewState
+from layers.params import WIDTH_RANGE_KM, LayerInputs, LayerParams
 from layers.registry import build_layers
 from layers.sources import read_catalogue, resolve_catalogue_path
-from layers.sources.reference import read_reference
-from layers.sources.schema import CONFIDENCE_GRADES, PRECISION_CLASSES
+from layers.sources.reference import Reference, read_reference
 
 HERE = Path(__file__).resolve().parent
-TABLE_COLUMNS = (
-    "event_id",
-    "date_start",
-    "date_end",
-    "title",
-    "sub_event_type",
-    "country",
-    "location",
-    "precision_class",
-    "uncertainty_m",
-    "confidence",
-    "source_ids",
-)
-
-
-def _catalogue_dir() -> str:
-    return str(resolve_catalogue_path())
+KEY = view.WIDGET_KEYS
 
 
 @st.cache_data(show_spinner=False)
-def _load(catalogue_dir: str) -> LayerInputs:
-    return LayerInputs(read_reference(), read_catalogue(catalogue_dir))
+def _reference() -> Reference:
+    return read_reference()
 
 
-@st.cache_data(show_spinner=False)
-def _layers(catalogue_dir: str, params: LayerParams) -> dict[str, gpd.GeoDataFrame]:
-    return build_layers(_load(catalogue_dir), params)
+# Keyed on the files' times and sizes too: an edited catalogue is read again.
+@st.cache_data(show_spinner=False, max_entries=4)
+def _inputs(catalogue: str, stamp: Stamp) -> LayerInputs:
+    return LayerInputs(_reference(), read_catalogue(catalogue))
 
 
-@st.cache_data(show_spinner=False)
-def _map_data(catalogue_dir: str, params: LayerParams) -> dict[str, dict]:
-    return prepare_display(_layers(catalogue_dir, params))
+@st.cache_data(show_spinner=False, max_entries=16)
+def _layers(catalogue: str, stamp: Stamp, params: LayerParams) -> tuple[dict, dict]:
+    """The layers, and their map data prepared once."""
+    layers = build_layers(_inputs(catalogue, stamp), params)
+    return layers, prepare_display(layers)
 
 
-def _render_failure(exc: StrikeMapError, catalogue_dir: str) -> None:
-    st.error(f"The catalogue could not be loaded.\n\n{markdown_text(exc)}")
-    st.markdown(
-        "**How to fix it:** open the file named above in a spreadsheet or text "
-        "editor, correct the cell at the row and column given, save it as CSV "
-        "(UTF-8) and reload this page. The columns and allowed values are "
-        "described in `data/README.md`. "
-        f"Catalogue folder in use: {markdown_text(catalogue_dir)} (set "
-        "`STRIKEMAP_CATALOGUE` or pass `-- --catalogue DIR` to `streamlit run` "
-        "to open another)."
+def _render_failure(failure: failures.Failure) -> None:
+    st.error(failure.message)
+    st.markdown(failure.advice)
+
+
+def _open_catalogue() -> tuple[str, Stamp, LayerInputs] | None:
+    """The catalogue's path, files stamp and inputs; None once a failure is shown."""
+    catalogue = resolve_catalogue_path()
+    stamp = files_stamp(catalogue)
+    try:
+        install_static_assets(HERE / "static")
+        inputs = _inputs(str(catalogue), stamp)
+    except OSError as exc:  # static/ is not writable
+        failure = failures.static_failure(exc, HERE / "static")
+    except StrikeMapError as exc:
+        failure = failures.load_failure(exc, catalogue)
+    else:
+        return str(catalogue), stamp, inputs
+    _render_failure(failure)
+    return None
+
+
+def _initial_state(options: Options) -> ViewState:
+    if "_start" not in st.session_state:
+        state, notices = view.parse_query(st.query_params.to_dict(), options)
+        st.session_state.update(
+            view.widget_values(state), _start=state, _notices=notices
+        )
+    for notice in st.session_state["_notices"]:
+        st.warning(f"Link parameter ignored: {markdown_text(notice)}")
+    return st.session_state["_start"]
+
+
+def _render_sidebar(options: Options, start: ViewState) -> ViewState:
+    bar, field = st.sidebar, view.FIELD
+    bar.header("Filters")
+    picked = st.session_state[KEY["date_start"]]
+    bar.date_input(
+        field["date_start"].label,
+        key=KEY["date_start"],
+        min_value=min(options.first_date, picked[0]),
+        max_value=max(options.last_date, picked[-1]),
     )
-
-
-def _initial_state(options: Options) -> None:
-    if st.session_state.get("_initialised"):
-        return
-    state, notices = parse_query(st.query_params.to_dict(), options)
-    st.session_state.update(
-        _initialised=True,
-        _notices=notices,
-        dates=(state.date_start, state.date_end),
-        types=list(state.event_types),
-        countries=list(state.countries),
-        precision=list(state.precision_classes),
-        confidence=list(state.confidences),
-        valley_km=state.valley_km,
-        corridor_km=state.corridor_km,
-        basemap=state.basemap,
-        event=state.event,
-    )
-
-
-def _render_sidebar(options: Options) -> ViewState:
-    sidebar = st.sidebar
-    sidebar.header("Filters")
-    dates = sidebar.date_input(
-        "Date range",
-        key="dates",
-        min_value=min(options.first_date, st.session_state["dates"][0]),
-        max_value=max(options.last_date, st.session_state["dates"][-1]),
-    )
-    start, end = (dates[0], dates[-1]) if len(dates) else st.session_state["dates"]
-    types = sidebar.multiselect("Event types", options.event_types, key="types")
-    countries = sidebar.multiselect("Countries", options.countries, key="countries")
-    precision = sidebar.multiselect(
-        "Precision classes",
-        tuple(PRECISION_CLASSES),
-        key="precision",
-        help="P1 exact site ... P6 country only (see the map legend).",
-    )
-    confidence = sidebar.multiselect("Confidence", CONFIDENCE_GRADES, key="confidence")
-    sidebar.header("Geometry")
-    low, high = WIDTH_RANGE_KM
-    valley_km = sidebar.slider(
-        "Euphrates valley half-width W (km)", low, high, step=1.0, key="valley_km"
-    )
-    corridor_km = sidebar.slider(
-        "Border corridor half-width D (km)", low, high, step=1.0, key="corridor_km"
-    )
-    basemap = sidebar.radio(
-        "Basemap",
-        BASEMAPS,
-        key="basemap",
-        help="None needs no network: countries, governorates and the river are "
-        "drawn from the shipped data. The others load tiles from the internet.",
-    )
-    return ViewState(
-        date_start=start,
-        date_end=end,
-        event_types=tuple(types),
-        countries=tuple(countries),
-        precision_classes=tuple(precision),
-        confidences=tuple(confidence),
-        valley_km=float(valley_km),
-        corridor_km=float(corridor_km),
-        basemap=basemap,
-        event=st.session_state.get("event", ""),
-    )
+    for name in ("event_types", "countries", "precision_classes", "confidences"):
+        f = field[name]
+        bar.multiselect(
+            f.label, view.CHOICES[name](options), key=KEY[name], help=f.help
+        )
+    bar.header("Geometry")
+    for f in (field["valley_km"], field["corridor_km"]):
+        bar.slider(f.label, *WIDTH_RANGE_KM, step=1.0, key=f.widget_key)
+    f = field["basemap"]
+    bar.radio(f.label, view.BASEMAPS, key=KEY["basemap"], help=f.help)
+    return view.state_from_widgets(st.session_state, start)
 
 
 def _render_map(display: dict, state: ViewState, event_ids: tuple[str, ...]) -> None:
@@ -166,35 +119,22 @@ def _render_map(display: dict, state: ViewState, event_ids: tuple[str, ...]) -> 
     tooltip = (result or {}).get("last_object_clicked_tooltip") or ""
     if tooltip and tooltip != st.session_state.get("_last_click"):
         st.session_state["_last_click"] = tooltip
-        found = [
-            i
-            for i in event_ids
-            if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", tooltip)
-        ]
+        found = view.event_in_tooltip(tooltip, event_ids)
         if found:
-            st.session_state["event"] = found[0]
+            st.session_state[KEY["event"]] = found
 
 
 def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
-    ids = [""] + list(all_events["event_id"])
-    titles = dict(zip(all_events["event_id"], all_events["title"], strict=True))
+    labels = event_labels(all_events)
     choice = st.selectbox(
         "Provenance card: click a zone or event on the map, or pick one",
-        ids,
-        key="event",
-        format_func=lambda i: "(none)" if not i else f"{i}: {titles[i]}",
+        ["", *labels],
+        key=KEY["event"],
+        format_func=lambda i: labels.get(i, "(none)"),
     )
-    if not choice:
-        return
-    event = all_events.set_index("event_id").loc[choice].to_dict()
-    event["event_id"] = choice
-    zones = shown.get("strike_zones")
-    zone = None
-    if zones is not None and choice in set(zones["event_id"]):
-        zone = zones.set_index("event_id").loc[choice].to_dict()
-    # st.html reads no Markdown (st.markdown would turn "![x](url)" that
-    # survives HTML escaping into an image) and sanitises with DOMPurify.
-    st.html(card_html(event, zone))
+    if choice:
+        # st.html: no Markdown (which makes "![x](url)" an image), DOMPurify.
+        st.html(event_card(choice, all_events, shown.get("strike_zones")))
 
 
 def _render_timeline(events: gpd.GeoDataFrame) -> None:
@@ -203,8 +143,7 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
         st.info("No event matches the filters.")
         return
     st.altair_chart(timeline_chart(events), width="stretch")
-    table = events[list(TABLE_COLUMNS)]
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(events_table(events), hide_index=True, width="stretch")
 
 
 def _render_downloads(
@@ -227,46 +166,30 @@ def _render_downloads(
 def main() -> None:
     """Draw the page."""
     st.set_page_config(page_title="Strike map: 29 Dec 2019", layout="wide")
-    try:
-        install_static_assets(HERE / "static")
-    except OSError as exc:
-        st.error(
-            f"Cannot copy the map's Leaflet files into {HERE / 'static'} ({exc}). "
-            "The map needs that folder to be writable once; run the dashboard from "
-            "a writable copy of the project."
-        )
-        return
     st.title("US strikes on Kata'ib Hezbollah, 29 December 2019")
     st.caption(
         "Five sites were struck (three near al-Qa'im, Iraq; two in Syria's "
         "Euphrates valley); none was disclosed. Each is drawn as the area its "
         "sources allow, never as a pin."
     )
-    catalogue_dir = _catalogue_dir()
-    try:
-        inputs = _load(catalogue_dir)
-    except StrikeMapError as exc:
-        _render_failure(exc, catalogue_dir)
+    opened = _open_catalogue()
+    if opened is None:
         return
-    options = options_for(inputs.catalogue.events)
-    _initial_state(options)
-    for notice in st.session_state.get("_notices", []):
-        st.warning(f"Link parameter ignored: {markdown_text(notice)}")
-    state = _render_sidebar(options)
-    params = LayerParams(
-        valley_half_width_km=state.valley_km, corridor_half_width_km=state.corridor_km
-    )
+    catalogue, stamp, inputs = opened
+    options = view.options_for(inputs.catalogue.events)
+    state = _render_sidebar(options, _initial_state(options))
+    params = state.layer_params()
     try:
-        layers = _layers(catalogue_dir, params)
+        layers, prepared = _layers(catalogue, stamp, params)
     except StrikeMapError as exc:
-        _render_failure(exc, catalogue_dir)
+        _render_failure(failures.build_failure(exc, catalogue))
         return
     shown = apply_view(layers, state)
-    display = display_for_view(_map_data(catalogue_dir, params), shown)
+    display = display_for_view(prepared, shown)
     _render_map(display, state, options.event_ids)
     _render_card(shown, layers["events"])
-    state = replace(state, event=st.session_state.get("event", ""))
-    st.query_params.from_dict(to_query(state, options))
+    state = replace(state, event=st.session_state.get(KEY["event"], ""))
+    st.query_params.from_dict(view.to_query(state, options))
     _render_timeline(shown["events"])
     _render_downloads(shown, display, params, state)
 

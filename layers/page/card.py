@@ -133,3 +133,23 @@ def card_html(
     links = "".join(source_item(s) for s in event["sources"])
     parts.append(f"<p><b>Sources</b></p><ul>{links}</ul></div>")
     return "".join(parts)
+
+
+def event_labels(events: pd.DataFrame) -> dict[str, str]:
+    """``{event_id: "event_id: title"}`` for a picker, in catalogue order."""
+    return {
+        str(i): f"{i}: {t}"
+        for i, t in zip(events["event_id"], events["title"], strict=True)
+    }
+
+
+def event_card(
+    event_id: str, events: pd.DataFrame, zones: pd.DataFrame | None = None
+) -> str:
+    """The card of *event_id* (a row of *events*), with its zone if *zones* has it."""
+    row = events[events["event_id"] == event_id].iloc[0].to_dict()
+    zone = None
+    if zones is not None:
+        match = zones[zones["event_id"] == event_id]
+        zone = match.iloc[0].to_dict() if len(match) else None
+    return card_html(row, zone)
