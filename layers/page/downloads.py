@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import folium
 import geopandas as gpd
@@ -94,7 +95,7 @@ def downloads(
             label=f"{name}.geojson",
             file_name=f"{name}{width_tag(name, params)}.geojson",
             mime=GEOJSON_MEDIA_TYPE,
-            make=lambda name=name, gdf=gdf: layer_geojson(name, gdf),
+            make=partial(layer_geojson, name, gdf),
         )
         for name, gdf in layers.items()
         if len(gdf)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import geopandas as gpd
 
@@ -239,7 +240,8 @@ _MAP_VIEW = ("lat", "lon", "zoom")
 
 def default_state(options: Options) -> ViewState:
     """The view a new visitor sees: Oct 2019 - Jan 2020, everything else on."""
-    return ViewState(**{f.name: f.default(options) for f in FIELDS})
+    defaults: dict[str, Any] = {f.name: f.default(options) for f in FIELDS}
+    return ViewState(**defaults)
 
 
 def _last(value: str | list[str]) -> str:
@@ -265,7 +267,7 @@ def parse_query(
     """
     state = default_state(options)
     notices: list[str] = []
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     for field in FIELDS:
         if field.url_key not in params:
             continue
@@ -322,7 +324,7 @@ def state_from_widgets(values: Mapping[str, object], base: ViewState) -> ViewSta
     A date range still being picked (one date so far) shows that day; pieces
     without a widget come from *base*.
     """
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     for name, key in WIDGET_KEYS.items():
         if key not in values or name in ("date_start", "date_end"):
             continue
