@@ -1,7 +1,4 @@
-"""Strike map: the page. Widgets -> view state -> pure calls in ``layers/`` -> st_*.
-
-Run ``streamlit run dashboard.py [-- --catalogue DIR]`` (or set STRIKEMAP_CATALOGUE).
-"""
+"""The page: widgets -> view state -> pure calls in ``layers/`` -> ``st_*``."""
 
 from __future__ import annotations
 
@@ -14,41 +11,48 @@ from streamlit_folium import st_folium
 
 from geo.errors import StrikeMapError
 from geo.safe import markdown_text
-from layers.map.assets import install_static_assets
-from layers.map.build import build_map
-from layers.map.data import prepare_display
-from layers.page import failures, view
+from layers.map import data as map_data
+from layers.map.assets import install_context, install_static_assets
+from layers.map.build import CHANNEL_KEY, DataLayer, build_map, build_shell
+from layers.map.channel import read_report
+from layers.page import failures, text, view
 from layers.page.card import event_card, event_labels
 from layers.page.downloads import downloads
 from layers.page.files import Stamp, files_stamp
-from layers.page.filters import apply_view, display_for_view, events_table
+from layers.page.filters import apply_view, events_table
 from layers.page.timeline import timeline_chart
 from layers.page.view import Options, ViewState
 from layers.params import WIDTH_RANGE_KM, LayerInputs, LayerParams
-from layers.registry import build_layers
+from layers.registry import LAYER_NAMES, build_layers
 from layers.sources import read_catalogue, resolve_catalogue_path
-from layers.sources.reference import Reference, read_reference
+from layers.sources.reference import read_reference
 
 HERE = Path(__file__).resolve().parent
 KEY = view.WIDGET_KEYS
-
-
-@st.cache_data(show_spinner=False)
-def _reference() -> Reference:
-    return read_reference()
+Prepared = map_data.PreparedLayers
 
 
 # Keyed on the files' times and sizes too: an edited catalogue is read again.
 @st.cache_data(show_spinner=False, max_entries=4)
 def _inputs(catalogue: str, stamp: Stamp) -> LayerInputs:
-    return LayerInputs(_reference(), read_catalogue(catalogue))
+    return LayerInputs(read_reference(), read_catalogue(catalogue))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _layers(catalogue: str, stamp: Stamp, params: LayerParams) -> tuple[dict, dict]:
-    """The layers, and their map data prepared once."""
-    layers = build_layers(_inputs(catalogue, stamp), params)
-    return layers, prepare_display(layers)
+def _layers(catalogue: str, stamp: Stamp, params: LayerParams) -> dict:
+    return build_layers(_inputs(catalogue, stamp), params)
+
+
+# cache_resource: shared by all sessions and never mutated.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _context_urls(catalogue: str, stamp: Stamp) -> dict[str, dict[str, str]]:
+    layers = _layers(catalogue, stamp, LayerParams())
+    return install_context(HERE / "static", map_data.prepare_context(layers))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _prepared(catalogue: str, stamp: Stamp, params: LayerParams) -> Prepared:
+    return map_data.prepare_layers(_layers(catalogue, stamp, params))
 
 
 def _render_failure(failure: failures.Failure) -> None:
@@ -57,7 +61,6 @@ def _render_failure(failure: failures.Failure) -> None:
 
 
 def _open_catalogue() -> tuple[str, Stamp, LayerInputs] | None:
-    """The catalogue's path, files stamp and inputs; None once a failure is shown."""
     catalogue = resolve_catalogue_path()
     stamp = files_stamp(catalogue)
     try:
@@ -87,18 +90,13 @@ def _initial_state(options: Options) -> ViewState:
 def _render_sidebar(options: Options, start: ViewState) -> ViewState:
     bar, field = st.sidebar, view.FIELD
     bar.header("Filters")
-    picked = st.session_state[KEY["date_start"]]
+    low, high = view.date_bounds(options, st.session_state[KEY["date_start"]])
     bar.date_input(
-        field["date_start"].label,
-        key=KEY["date_start"],
-        min_value=min(options.first_date, picked[0]),
-        max_value=max(options.last_date, picked[-1]),
+        field["date_start"].label, key=KEY["date_start"], min_value=low, max_value=high
     )
     for name in ("event_types", "countries", "precision_classes", "confidences"):
-        f = field[name]
-        bar.multiselect(
-            f.label, view.CHOICES[name](options), key=KEY[name], help=f.help
-        )
+        f, choices = field[name], view.CHOICES[name](options)
+        bar.multiselect(f.label, choices, key=KEY[name], help=f.help)
     bar.header("Geometry")
     for f in (field["valley_km"], field["corridor_km"]):
         bar.slider(f.label, *WIDTH_RANGE_KM, step=1.0, key=f.widget_key)
@@ -107,27 +105,42 @@ def _render_sidebar(options: Options, start: ViewState) -> ViewState:
     return view.state_from_widgets(st.session_state, start)
 
 
-def _render_map(display: dict, state: ViewState, event_ids: tuple[str, ...]) -> None:
-    fmap = build_map(display, basemap=state.basemap)
-    result = st_folium(
-        fmap,
+def _render_map(shown: dict, state: ViewState, ids: tuple, *key: object) -> ViewState:
+    """The map; *key* is (catalogue, stamp). Returns *state* with the map's view."""
+    report = read_report(
+        (st.session_state.get("map") or {}).get(CHANNEL_KEY),
+        layer_names=LAYER_NAMES,
+        event_ids=ids,
+    )
+    pick = (report.pick, report.seq) if report and report.pick else None
+    if pick and pick != st.session_state.get("_last_pick"):
+        st.session_state.update({"_last_pick": pick, KEY["event"]: pick[0]})
+    start = st.session_state["_start"]  # the shell must not change in a session
+    payload = map_data.view_payload(
+        shown,
+        prepared=_prepared(*key, state.layer_params()),
+        view=report.view if report else None,
+        selected=st.session_state.get(KEY["event"], ""),
+    )
+    st_folium(
+        build_shell(_context_urls(*key), basemap=state.basemap, hidden=start.hidden),
         height=620,
         use_container_width=True,
         key="map",
-        returned_objects=["last_object_clicked_tooltip"],
+        feature_group_to_add=DataLayer(payload),
+        center=(start.lat, start.lon) if start.zoom is not None else None,
+        zoom=start.zoom,
+        returned_objects=[CHANNEL_KEY],
     )
-    tooltip = (result or {}).get("last_object_clicked_tooltip") or ""
-    if tooltip and tooltip != st.session_state.get("_last_click"):
-        st.session_state["_last_click"] = tooltip
-        found = view.event_in_tooltip(tooltip, event_ids)
-        if found:
-            st.session_state[KEY["event"]] = found
+    if payload["status"]:
+        st.caption(payload["status"])
+    return view.with_map_report(state, report)
 
 
 def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
     labels = event_labels(all_events)
     choice = st.selectbox(
-        "Provenance card: click a zone or event on the map, or pick one",
+        text.CARD_PICKER,
         ["", *labels],
         key=KEY["event"],
         format_func=lambda i: labels.get(i, "(none)"),
@@ -146,32 +159,19 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
     st.dataframe(events_table(events), hide_index=True, width="stretch")
 
 
-def _render_downloads(
-    shown: dict, display: dict, params: LayerParams, state: ViewState
-) -> None:
+def _render_downloads(shown: dict, params: LayerParams, state: ViewState) -> None:
     st.subheader("Downloads")
-    items = downloads(shown, params, lambda: build_map(display, basemap=state.basemap))
+    items = downloads(shown, params, lambda: build_map(shown, basemap=state.basemap))
     columns = st.columns(3)
     for index, item in enumerate(items):
-        columns[index % 3].download_button(
-            item.label,
-            data=item.make,
-            file_name=item.file_name,
-            mime=item.mime,
-            key=f"download-{item.file_name}",
-            on_click="ignore",
-        )
+        columns[index % 3].download_button(**item.button())
 
 
 def main() -> None:
     """Draw the page."""
-    st.set_page_config(page_title="Strike map: 29 Dec 2019", layout="wide")
-    st.title("US strikes on Kata'ib Hezbollah, 29 December 2019")
-    st.caption(
-        "Five sites were struck (three near al-Qa'im, Iraq; two in Syria's "
-        "Euphrates valley); none was disclosed. Each is drawn as the area its "
-        "sources allow, never as a pin."
-    )
+    st.set_page_config(page_title=text.PAGE_TITLE, layout="wide")
+    st.title(text.TITLE)
+    st.caption(text.INTRO)
     opened = _open_catalogue()
     if opened is None:
         return
@@ -180,18 +180,20 @@ def main() -> None:
     state = _render_sidebar(options, _initial_state(options))
     params = state.layer_params()
     try:
-        layers, prepared = _layers(catalogue, stamp, params)
+        layers = _layers(catalogue, stamp, params)
     except StrikeMapError as exc:
         _render_failure(failures.build_failure(exc, catalogue))
         return
     shown = apply_view(layers, state)
-    display = display_for_view(prepared, shown)
-    _render_map(display, state, options.event_ids)
-    _render_card(shown, layers["events"])
+    map_column, card_column = st.columns([3, 2])
+    with map_column:
+        state = _render_map(shown, state, options.event_ids, catalogue, stamp)
+    with card_column:
+        _render_card(shown, layers["events"])
     state = replace(state, event=st.session_state.get(KEY["event"], ""))
     st.query_params.from_dict(view.to_query(state, options))
     _render_timeline(shown["events"])
-    _render_downloads(shown, display, params, state)
+    _render_downloads(shown, params, state)
 
 
 main()

@@ -22,7 +22,6 @@ from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from layers.map.build import build_map  # noqa: E402
-from layers.map.data import prepare_display  # noqa: E402
 from layers.page.downloads import downloads  # noqa: E402
 from layers.params import LayerInputs, LayerParams  # noqa: E402
 from layers.registry import build_layers  # noqa: E402
@@ -168,10 +167,9 @@ def test_timeline_tooltips_stay_inert(page, server):
 def test_standalone_html_from_file_stays_inert(browser, tmp_path, reference):
     catalogue = read_catalogue(HOSTILE_DIR)
     layers = build_layers(LayerInputs(reference, catalogue), LayerParams())
-    display = prepare_display(layers)
     item = next(
         i
-        for i in downloads(layers, LayerParams(), lambda: build_map(display))
+        for i in downloads(layers, LayerParams(), lambda: build_map(layers))
         if i.file_name.endswith(".html")
     )
     path = tmp_path / "map.html"

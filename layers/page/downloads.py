@@ -39,6 +39,17 @@ class Download:
     mime: str
     make: Callable[[], str | bytes]
 
+    def button(self) -> dict[str, object]:
+        """Keyword arguments for a download button (made on click, no rerun)."""
+        return {
+            "label": self.label,
+            "data": self.make,
+            "file_name": self.file_name,
+            "mime": self.mime,
+            "key": f"download-{self.file_name}",
+            "on_click": "ignore",
+        }
+
 
 def width_tag(name: str, params: LayerParams) -> str:
     """The part of a file name that records the widths *name* was built with."""

@@ -7,7 +7,6 @@ from collections.abc import Mapping
 import geopandas as gpd
 import pandas as pd
 
-from layers.map.data import prepare_display, select_events
 from layers.page.view import NO_COUNTRY, ViewState
 from layers.strike_areas import dissolve_zones
 
@@ -72,29 +71,3 @@ def apply_view(
 def events_table(events: gpd.GeoDataFrame) -> pd.DataFrame:
     """The events as the page's table shows them (plain columns, no geometry)."""
     return pd.DataFrame(events[list(TABLE_COLUMNS)])
-
-
-def display_for_view(
-    display: Mapping[str, dict], shown: Mapping[str, gpd.GeoDataFrame]
-) -> dict[str, dict]:
-    """Narrow prepared map data to the layers *shown* by :func:`apply_view`.
-
-    Parameters
-    ----------
-    display
-        ``prepare_display`` of the unfiltered layers (cacheable).
-    shown
-        The filtered layers.
-
-    Returns
-    -------
-    Map data with only the events kept, and the strike areas dissolved anew.
-    """
-    out = select_events(display, shown["events"]["event_id"])
-    if "strike_areas" in shown:
-        # A couple of polygons: cheaper to prepare than to track whether they changed.
-        areas = prepare_display({"strike_areas": shown["strike_areas"]})
-        out["strike_areas"] = areas.get(
-            "strike_areas", {"type": "FeatureCollection", "features": []}
-        )
-    return out

@@ -340,6 +340,23 @@ def state_from_widgets(values: Mapping[str, object], base: ViewState) -> ViewSta
     return replace(base, **changes)
 
 
+def date_bounds(options: Options, picked: tuple[date, ...]) -> tuple[date, date]:
+    """The date picker's first and last day: the catalogue's, or *picked*'s."""
+    return min(options.first_date, picked[0]), max(options.last_date, picked[-1])
+
+
+def with_map_report(state: ViewState, report: Any) -> ViewState:
+    """*state* with the centre, zoom and switched-off layers the map reported.
+
+    *report* is ``layers.map.channel.read_report``'s answer (None: no report).
+    """
+    if report is None:
+        return state
+    return replace(
+        state, lat=report.lat, lon=report.lon, zoom=report.zoom, hidden=report.hidden
+    )
+
+
 def event_in_tooltip(tooltip: str, event_ids: tuple[str, ...]) -> str | None:
     """The first event id that *tooltip* (a clicked feature's text) names, if any."""
     for event_id in event_ids:
