@@ -1,11 +1,13 @@
 """Strike map: the 29 December 2019 US strikes on Kata'ib Hezbollah, drawn honestly.
 
-Run with ``streamlit run dashboard.py`` (add ``-- --catalogue DIR`` or set
-``STRIKEMAP_CATALOGUE`` to open another catalogue folder).
+Run with ``streamlit run dashboard.py`` (add ``-- --catalogue PATH`` or set
+``STRIKEMAP_CATALOGUE`` to open another catalogue folder or file); files can
+also be uploaded in the sidebar.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -35,7 +37,14 @@ from layers.page.view import (
 )
 from layers.params import LayerInputs, LayerParams
 from layers.registry import build_layers
-from layers.sources import read_catalogue, resolve_catalogue_path
+from layers.sources import (
+    MAX_UPLOAD_MB,
+    UPLOAD_MODES,
+    UPLOAD_TYPES,
+    read_catalogue,
+    read_with_upload,
+    resolve_catalogue_path,
+)
 from layers.sources.reference import read_reference
 from layers.sources.schema import CONFIDENCE_GRADES, PRECISION_CLASSES
 
@@ -59,19 +68,88 @@ def _catalogue_dir() -> str:
     return str(resolve_catalogue_path())
 
 
-@st.cache_data(show_spinner=False)
-def _load(catalogue_dir: str) -> LayerInputs:
-    return LayerInputs(read_reference(), read_catalogue(catalogue_dir))
+#: An upload as a cache key: (file name, SHA-256 of its bytes, mode); () = none.
+UploadKey = tuple[str, ...]
 
 
-@st.cache_data(show_spinner=False)
-def _layers(catalogue_dir: str, params: LayerParams) -> dict[str, gpd.GeoDataFrame]:
-    return build_layers(_load(catalogue_dir), params)
+@st.cache_data(show_spinner=False, max_entries=16)
+def _load(
+    catalogue_dir: str, upload: UploadKey = (), _data: bytes | None = None
+) -> LayerInputs:
+    if upload and _data is not None:
+        name, _, mode = upload
+        catalogue = read_with_upload(catalogue_dir, name=name, data=_data, mode=mode)
+    else:
+        catalogue = read_catalogue(catalogue_dir)
+    return LayerInputs(read_reference(), catalogue)
 
 
-@st.cache_data(show_spinner=False)
-def _map_data(catalogue_dir: str, params: LayerParams) -> dict[str, dict]:
-    return prepare_display(_layers(catalogue_dir, params))
+@st.cache_data(show_spinner=False, max_entries=16)
+def _layers(
+    catalogue_dir: str,
+    params: LayerParams,
+    upload: UploadKey = (),
+    _data: bytes | None = None,
+) -> dict[str, gpd.GeoDataFrame]:
+    return build_layers(_load(catalogue_dir, upload, _data), params)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _map_data(
+    catalogue_dir: str,
+    params: LayerParams,
+    upload: UploadKey = (),
+    _data: bytes | None = None,
+) -> dict[str, dict]:
+    return prepare_display(_layers(catalogue_dir, params, upload, _data))
+
+
+def _render_upload(catalogue_dir: str) -> tuple[UploadKey, bytes | None]:
+    """The sidebar's upload: a file kept in this session only, checked first.
+
+    A file that cannot be read is named in an error and the page keeps what
+    was loaded before.
+    """
+    sidebar = st.sidebar
+    sidebar.header("Your data")
+    file = sidebar.file_uploader(
+        f"Open a file (up to {MAX_UPLOAD_MB} MB)",
+        type=list(UPLOAD_TYPES),
+        key="upload_file",
+        help="ACLED or UCDP GED CSV export, GeoJSON, GeoPackage, KML, or a zip "
+        "of a catalogue folder. It stays in this browser session and is never "
+        "saved on the server.",
+    )
+    mode = sidebar.radio(
+        "Uploaded events",
+        UPLOAD_MODES,
+        key="upload_mode",
+        horizontal=True,
+        format_func=lambda m: {
+            "merge": "add to the catalogue",
+            "replace": "replace the catalogue",
+        }[m],
+    )
+    if file is None:
+        st.session_state.pop("_upload", None)
+        return (), None
+    data = file.getvalue()
+    key = (file.name, hashlib.sha256(data).hexdigest(), mode)
+    previous = st.session_state.get("_upload", ((), None))
+    if previous[0] == key:
+        return previous
+    try:
+        _load(catalogue_dir, key, data)
+    except StrikeMapError as exc:
+        sidebar.error(
+            f"{markdown_text(file.name)} was not loaded; the map shows what was "
+            f"loaded before.\n\n{markdown_text(exc)}"
+        )
+        return previous
+    st.session_state["_upload"] = (key, data)
+    st.session_state["_initialised"] = False  # filters follow the new events
+    st.query_params.clear()
+    return key, data
 
 
 def _render_failure(exc: StrikeMapError, catalogue_dir: str) -> None:
@@ -243,8 +321,9 @@ def main() -> None:
         "sources allow, never as a pin."
     )
     catalogue_dir = _catalogue_dir()
+    upload, data = _render_upload(catalogue_dir)
     try:
-        inputs = _load(catalogue_dir)
+        inputs = _load(catalogue_dir, upload, data)
     except StrikeMapError as exc:
         _render_failure(exc, catalogue_dir)
         return
@@ -257,12 +336,12 @@ def main() -> None:
         valley_half_width_km=state.valley_km, corridor_half_width_km=state.corridor_km
     )
     try:
-        layers = _layers(catalogue_dir, params)
+        layers = _layers(catalogue_dir, params, upload, data)
     except StrikeMapError as exc:
         _render_failure(exc, catalogue_dir)
         return
     shown = apply_view(layers, state)
-    display = display_for_view(_map_data(catalogue_dir, params), shown)
+    display = display_for_view(_map_data(catalogue_dir, params, upload, data), shown)
     _render_map(display, state, options.event_ids)
     _render_card(shown, layers["events"])
     state = replace(state, event=st.session_state.get("event", ""))

@@ -22,7 +22,14 @@ from layers.sources.catalogue import (
     validate_tables,
 )
 from layers.sources.errors import CatalogueError, CatalogueErrors
-from layers.sources.formats import merge_catalogues, read_file, read_upload
+from layers.sources.formats import (
+    MAX_UPLOAD_MB,
+    UPLOAD_MODES,
+    UPLOAD_TYPES,
+    merge_catalogues,
+    read_file,
+    read_upload,
+)
 
 #: The environment variable that names the catalogue to open.
 CATALOGUE_ENV = "STRIKEMAP_CATALOGUE"
@@ -33,7 +40,11 @@ __all__ = [
     "Catalogue",
     "CatalogueError",
     "CatalogueErrors",
+    "MAX_UPLOAD_MB",
+    "UPLOAD_MODES",
+    "UPLOAD_TYPES",
     "merge_catalogues",
+    "read_with_upload",
     "read_catalogue",
     "read_upload",
     "resolve_catalogue_path",
@@ -95,3 +106,33 @@ def read_catalogue(path: Path | str = CATALOGUE_DIR) -> Catalogue:
     if Path(path).is_file():
         return read_file(Path(path))
     return read_catalogue_folder(path)
+
+
+def read_with_upload(
+    path: Path | str, *, name: str, data: bytes, mode: str = "merge"
+) -> Catalogue:
+    """The catalogue at *path* merged with, or replaced by, an uploaded file.
+
+    Parameters
+    ----------
+    path
+        The catalogue in use (folder or file).
+    name, data
+        The uploaded file's name and content (read in memory, never written).
+    mode
+        ``merge`` (side by side; id clashes are errors) or ``replace``.
+
+    Raises
+    ------
+    CatalogueError
+        If the upload cannot be read or merged, naming the file, row or
+        feature, and column.
+    ValueError
+        For an unknown mode.
+    """
+    if mode not in UPLOAD_MODES:
+        raise ValueError(f"mode must be one of {', '.join(UPLOAD_MODES)}, not {mode!r}")
+    uploaded = read_upload(name, data)
+    if mode == "replace":
+        return uploaded
+    return merge_catalogues(read_catalogue(path), uploaded)

@@ -27,6 +27,8 @@ from layers.sources.schema import TABLE_COLUMNS, TABLE_FILES
 MAX_UPLOAD_MB = 100
 #: What the upload control offers (the content decides, not the extension).
 UPLOAD_TYPES = ("csv", "geojson", "json", "gpkg", "kml", "kmz", "zip")
+#: What an upload does to the catalogue in use.
+UPLOAD_MODES = ("merge", "replace")
 ZIP_MAGIC = b"PK\x03\x04"
 PARQUET_MAGIC = b"PAR1"
 _EXPECTED = (
