@@ -8,7 +8,6 @@ also be uploaded in the sidebar.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,9 +17,15 @@ from streamlit_folium import st_folium
 
 from geo.errors import StrikeMapError
 from geo.safe import markdown_text
-from layers.map.assets import install_static_assets
-from layers.map.build import build_map
-from layers.map.data import prepare_display
+from layers.map.assets import install_context, install_static_assets
+from layers.map.build import CHANNEL_KEY, DataLayer, build_map, build_shell
+from layers.map.channel import read_report
+from layers.map.data import (
+    PreparedLayers,
+    prepare_context,
+    prepare_layers,
+    view_payload,
+)
 from layers.page.card import card_html
 from layers.page.downloads import downloads
 from layers.page.timeline import timeline_chart
@@ -30,13 +35,12 @@ from layers.page.view import (
     Options,
     ViewState,
     apply_view,
-    display_for_view,
     options_for,
     parse_query,
     to_query,
 )
 from layers.params import LayerInputs, LayerParams
-from layers.registry import build_layers
+from layers.registry import LAYER_NAMES, build_layers
 from layers.sources import (
     MAX_UPLOAD_MB,
     UPLOAD_MODES,
@@ -68,43 +72,47 @@ def _catalogue_dir() -> str:
     return str(resolve_catalogue_path())
 
 
-#: An upload as a cache key: (file name, SHA-256 of its bytes, mode); () = none.
-UploadKey = tuple[str, ...]
+#: What the page shows: ``(catalogue_dir,)``, or with an upload
+#: ``(catalogue_dir, file name, SHA-256 of its bytes, mode)``; the bytes
+#: themselves travel beside it, unhashed.
+Source = tuple[str, ...]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _load(
-    catalogue_dir: str, upload: UploadKey = (), _data: bytes | None = None
-) -> LayerInputs:
-    if upload and _data is not None:
-        name, _, mode = upload
+def _load(source: Source, _data: bytes | None = None) -> LayerInputs:
+    if len(source) == 4 and _data is not None:
+        catalogue_dir, name, _, mode = source
         catalogue = read_with_upload(catalogue_dir, name=name, data=_data, mode=mode)
     else:
-        catalogue = read_catalogue(catalogue_dir)
+        catalogue = read_catalogue(source[0])
     return LayerInputs(read_reference(), catalogue)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _layers(
-    catalogue_dir: str,
-    params: LayerParams,
-    upload: UploadKey = (),
-    _data: bytes | None = None,
+    source: Source, params: LayerParams, _data: bytes | None = None
 ) -> dict[str, gpd.GeoDataFrame]:
-    return build_layers(_load(catalogue_dir, upload, _data), params)
+    return build_layers(_load(source, _data), params)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _map_data(
-    catalogue_dir: str,
-    params: LayerParams,
-    upload: UploadKey = (),
-    _data: bytes | None = None,
-) -> dict[str, dict]:
-    return prepare_display(_layers(catalogue_dir, params, upload, _data))
+@st.cache_resource(show_spinner=False)
+def _context_urls(catalogue_dir: str) -> dict[str, dict[str, str]]:
+    # Shared by all sessions and never mutated: URLs of files written once.
+    # Context layers come from the reference data only, never from an upload.
+    layers = _layers((catalogue_dir,), LayerParams())
+    return install_context(HERE / "static", prepare_context(layers))
 
 
-def _render_upload(catalogue_dir: str) -> tuple[UploadKey, bytes | None]:
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _prepared(
+    source: Source, params: LayerParams, _data: bytes | None = None
+) -> PreparedLayers:
+    # Shared by all sessions and never mutated: the map's per-layer payloads
+    # (an upload's are keyed by the hash of its bytes).
+    return prepare_layers(_layers(source, params, _data))
+
+
+def _render_upload(catalogue_dir: str) -> tuple[Source, bytes | None]:
     """The sidebar's upload: a file kept in this session only, checked first.
 
     A file that cannot be read is named in an error and the page keeps what
@@ -132,24 +140,30 @@ def _render_upload(catalogue_dir: str) -> tuple[UploadKey, bytes | None]:
     )
     if file is None:
         st.session_state.pop("_upload", None)
-        return (), None
+        return (catalogue_dir,), None
     data = file.getvalue()
-    key = (file.name, hashlib.sha256(data).hexdigest(), mode)
-    previous = st.session_state.get("_upload", ((), None))
-    if previous[0] == key:
+    source = (catalogue_dir, file.name, hashlib.sha256(data).hexdigest(), mode)
+    previous = st.session_state.get("_upload", ((catalogue_dir,), None))
+    if previous[0] == source:
         return previous
     try:
-        _load(catalogue_dir, key, data)
+        _load(source, data)
     except StrikeMapError as exc:
         sidebar.error(
             f"{markdown_text(file.name)} was not loaded; the map shows what was "
             f"loaded before.\n\n{markdown_text(exc)}"
         )
         return previous
-    st.session_state["_upload"] = (key, data)
+    st.session_state["_upload"] = (source, data)
     st.session_state["_initialised"] = False  # filters follow the new events
     st.query_params.clear()
-    return key, data
+    return source, data
+
+
+def _params(state: ViewState) -> LayerParams:
+    return LayerParams(
+        valley_half_width_km=state.valley_km, corridor_half_width_km=state.corridor_km
+    )
 
 
 def _render_failure(exc: StrikeMapError, catalogue_dir: str) -> None:
@@ -181,6 +195,7 @@ def _initial_state(options: Options) -> None:
         corridor_km=state.corridor_km,
         basemap=state.basemap,
         event=state.event,
+        _map_start=state,
     )
 
 
@@ -232,25 +247,53 @@ def _render_sidebar(options: Options) -> ViewState:
     )
 
 
-def _render_map(display: dict, state: ViewState, event_ids: tuple[str, ...]) -> None:
-    fmap = build_map(display, basemap=state.basemap)
-    result = st_folium(
-        fmap,
+def _render_map(
+    shown: dict,
+    state: ViewState,
+    options: Options,
+    source: Source,
+    data: bytes | None,
+) -> ViewState:
+    report = read_report(
+        (st.session_state.get("map") or {}).get(CHANNEL_KEY),
+        layer_names=LAYER_NAMES,
+        event_ids=options.event_ids,
+    )
+    if (
+        report
+        and report.pick
+        and (report.pick, report.seq) != st.session_state.get("_last_pick")
+    ):
+        st.session_state["_last_pick"] = (report.pick, report.seq)
+        st.session_state["event"] = report.pick
+    start = st.session_state["_map_start"]  # the shell must not change in a session
+    payload = view_payload(
+        shown,
+        prepared=_prepared(source, _params(state), data),
+        view=report.view if report else None,
+        selected=st.session_state.get("event", ""),
+    )
+    st_folium(
+        build_shell(
+            _context_urls(source[0]),
+            basemap=state.basemap,
+            hidden=start.hidden,
+        ),
         height=620,
         use_container_width=True,
         key="map",
-        returned_objects=["last_object_clicked_tooltip"],
+        feature_group_to_add=DataLayer(payload),
+        center=(start.lat, start.lon) if start.zoom is not None else None,
+        zoom=start.zoom,
+        returned_objects=[CHANNEL_KEY],
     )
-    tooltip = (result or {}).get("last_object_clicked_tooltip") or ""
-    if tooltip and tooltip != st.session_state.get("_last_click"):
-        st.session_state["_last_click"] = tooltip
-        found = [
-            i
-            for i in event_ids
-            if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", tooltip)
-        ]
-        if found:
-            st.session_state["event"] = found[0]
+    if payload["status"]:
+        st.caption(payload["status"])
+    if report is None:
+        return state
+    return replace(
+        state, lat=report.lat, lon=report.lon, zoom=report.zoom, hidden=report.hidden
+    )
 
 
 def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
@@ -285,11 +328,9 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _render_downloads(
-    shown: dict, display: dict, params: LayerParams, state: ViewState
-) -> None:
+def _render_downloads(shown: dict, params: LayerParams, state: ViewState) -> None:
     st.subheader("Downloads")
-    items = downloads(shown, params, lambda: build_map(display, basemap=state.basemap))
+    items = downloads(shown, params, lambda: build_map(shown, basemap=state.basemap))
     columns = st.columns(3)
     for index, item in enumerate(items):
         columns[index % 3].download_button(
@@ -321,9 +362,9 @@ def main() -> None:
         "sources allow, never as a pin."
     )
     catalogue_dir = _catalogue_dir()
-    upload, data = _render_upload(catalogue_dir)
+    source, data = _render_upload(catalogue_dir)
     try:
-        inputs = _load(catalogue_dir, upload, data)
+        inputs = _load(source, data)
     except StrikeMapError as exc:
         _render_failure(exc, catalogue_dir)
         return
@@ -332,22 +373,22 @@ def main() -> None:
     for notice in st.session_state.get("_notices", []):
         st.warning(f"Link parameter ignored: {markdown_text(notice)}")
     state = _render_sidebar(options)
-    params = LayerParams(
-        valley_half_width_km=state.valley_km, corridor_half_width_km=state.corridor_km
-    )
+    params = _params(state)
     try:
-        layers = _layers(catalogue_dir, params, upload, data)
+        layers = _layers(source, params, data)
     except StrikeMapError as exc:
         _render_failure(exc, catalogue_dir)
         return
     shown = apply_view(layers, state)
-    display = display_for_view(_map_data(catalogue_dir, params, upload, data), shown)
-    _render_map(display, state, options.event_ids)
-    _render_card(shown, layers["events"])
+    map_column, card_column = st.columns([3, 2])
+    with map_column:
+        state = _render_map(shown, state, options, source, data)
+    with card_column:
+        _render_card(shown, layers["events"])
     state = replace(state, event=st.session_state.get("event", ""))
     st.query_params.from_dict(to_query(state, options))
     _render_timeline(shown["events"])
-    _render_downloads(shown, display, params, state)
+    _render_downloads(shown, params, state)
 
 
 main()

@@ -11,7 +11,6 @@ from dataclasses import replace
 import pytest
 
 from layers.map.build import build_map
-from layers.map.data import prepare_display
 from layers.page.downloads import downloads
 from layers.page.view import apply_view, default_state, options_for
 from layers.params import LayerParams
@@ -21,10 +20,9 @@ from layers.params import LayerParams
 def items(layers, catalogue):
     state = replace(default_state(options_for(catalogue.events)), countries=("SYR",))
     shown = apply_view(layers, state)
-    display = prepare_display(shown)
     return {
         i.file_name: i
-        for i in downloads(shown, LayerParams(), lambda: build_map(display))
+        for i in downloads(shown, LayerParams(), lambda: build_map(shown))
     }
 
 

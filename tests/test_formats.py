@@ -174,3 +174,18 @@ def test_round_trip_through_a_native_folder(tmp_path, file_name):
         pd.DataFrame(direct.events[columns]), pd.DataFrame(again.events[columns])
     )
     pd.testing.assert_frame_equal(direct.claims, again.claims)
+
+
+@pytest.mark.parametrize("file_name", WELL_FORMED)
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_convert_round_trip_gives_the_same_events(tmp_path, file_name, fmt):
+    source = IMPORTS / file_name
+    status = main(["convert", str(source), "--out", str(tmp_path), "--format", fmt])
+    assert status == 0
+    direct, again = read_catalogue(source), read_catalogue(tmp_path)
+    columns = list(TABLE_COLUMNS["events"])
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(direct.events[columns]).reset_index(drop=True),
+        pd.DataFrame(again.events[columns]).reset_index(drop=True),
+    )
+    assert len(direct.claims) == len(again.claims)

@@ -19,6 +19,7 @@ from layers.sources import acled, features, ucdp
 from layers.sources.catalogue import Catalogue, validate_tables
 from layers.sources.errors import CatalogueError
 from layers.sources.importing import Tables, read_csv_strings, require_columns
+from layers.sources.reference import Reference
 from layers.sources.schema import TABLE_COLUMNS, TABLE_FILES
 
 #: The largest file the page accepts, in MB (``.streamlit/config.toml`` sets
@@ -50,8 +51,9 @@ def detect(data: bytes, *, name: str) -> str:
     if data.startswith(PARQUET_MAGIC):
         raise CatalogueError(
             name,
-            "is a Parquet file; open a GeoParquet catalogue as a file path "
-            "(python -m layers export --catalogue FILE)",
+            "is a Parquet file; a Parquet catalogue is a folder holding "
+            "events.parquet, claims.parquet and sources.parquet (see "
+            "python -m layers convert)",
         )
     if features.looks_like(data):
         return "features"
@@ -85,7 +87,9 @@ def to_tables(data: bytes, *, name: str) -> Tables:
     return module.to_tables(data, name=name)
 
 
-def read_bytes(data: bytes, *, name: str) -> Catalogue:
+def read_bytes(
+    data: bytes, *, name: str, reference: Reference | None = None
+) -> Catalogue:
     """Read a catalogue file given as bytes (the format told by content).
 
     Parameters
@@ -94,6 +98,9 @@ def read_bytes(data: bytes, *, name: str) -> Catalogue:
         The file's content.
     name
         Its name, used in every message.
+    reference
+        The reference geodata positions are checked against (default: the
+        shipped data).
 
     Raises
     ------
@@ -104,16 +111,17 @@ def read_bytes(data: bytes, *, name: str) -> Catalogue:
         raise CatalogueError(name, f"the file is empty; {_EXPECTED}")
     if data.startswith(ZIP_MAGIC) and not features.is_kmz(data):
         tables, names = _zip_members(data, name=name)
-        return validate_tables(*tables, names=names, path=name)
+        return validate_tables(*tables, names=names, reference=reference, path=name)
     tables = to_tables(data, name=name)
     return validate_tables(
         *tables,
         names={key: f"{name} (as {key})" for key in TABLE_FILES},
+        reference=reference,
         path=name,
     )
 
 
-def read_file(path: Path) -> Catalogue:
+def read_file(path: Path, *, reference: Reference | None = None) -> Catalogue:
     """Read a catalogue file from disk (any import format).
 
     Raises
@@ -125,7 +133,7 @@ def read_file(path: Path) -> Catalogue:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise CatalogueError(str(path), f"cannot be read ({exc.strerror})") from None
-    return read_bytes(data, name=str(path))
+    return read_bytes(data, name=str(path), reference=reference)
 
 
 def read_upload(name: str, data: bytes) -> Catalogue:
