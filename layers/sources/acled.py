@@ -263,7 +263,7 @@ def _build(
             "sub_event_type": sub_event,
             "country": country,
             "admin1": admin1_ref.where(admin1_ref != "", frame["admin1"]),
-            "location": location,
+            "location": placed.location.where(placed.location != "", location),
             "lat": placed.lat.round(5).astype(str),
             "lon": placed.lon.round(5).astype(str),
             "candidates": placed.candidates,

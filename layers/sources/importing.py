@@ -689,6 +689,7 @@ class Placement:
     radius: pd.Series
     candidates: pd.Series
     constraints: pd.Series
+    location: pd.Series
 
 
 def place(
@@ -730,6 +731,9 @@ def place(
     listed = province & (admin1_ref == "")
     klass[drawn], klass[listed] = "P4", "P6"
     candidates = pd.Series("", index=klass.index)
+    # The anchor of a drawn province is its circle's centre, named as such.
+    location = pd.Series("", index=klass.index)
+    location[drawn] = "the centre of the " + admin1_ref[drawn] + " governorate"
     if drawn.any():
         circles = governorate_circles(admin1, admin1_ref[drawn])
         names = admin1_ref[drawn]
@@ -769,7 +773,9 @@ def place(
     constraints[with_admin1] = (
         constraints[with_admin1] + "; admin1:" + admin1_ref[with_admin1]
     ).str.lstrip("; ")
-    return Placement(klass, anchor_lon, anchor_lat, radius, candidates, constraints)
+    return Placement(
+        klass, anchor_lon, anchor_lat, radius, candidates, constraints, location
+    )
 
 
 def native_codes(

@@ -277,7 +277,7 @@ def _build(
             "sub_event_type": kinds.str[1],
             "country": country,
             "admin1": admin1_ref.where(admin1_ref != "", frame["adm_1"]),
-            "location": place_name,
+            "location": placed.location.where(placed.location != "", place_name),
             "lat": placed.lat.round(5).astype(str),
             "lon": placed.lon.round(5).astype(str),
             "candidates": placed.candidates,
