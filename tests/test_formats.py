@@ -189,3 +189,19 @@ def test_convert_round_trip_gives_the_same_events(tmp_path, file_name, fmt):
         pd.DataFrame(again.events[columns]).reset_index(drop=True),
     )
     assert len(direct.claims) == len(again.claims)
+
+
+def test_native_checks_are_reported_in_the_files_own_terms():
+    lines = (IMPORTS / "acled_strikes.csv").read_text(encoding="utf-8").splitlines()
+    yemen = lines[1].replace("34.3669,41.1389", "15.4627,45.3253")
+    with pytest.raises(CatalogueError) as info:
+        read_upload("acled.csv", "\n".join([lines[0], yemen]).encode())
+    message = str(info.value)
+    assert "acled.csv, row 2, column 'latitude'" in message
+    assert "(as events)" not in message
+    geojson = (IMPORTS / "events.geojson").read_text(encoding="utf-8")
+    moved = geojson.replace("[44.28417, 35.5125]", "[45.3253, 15.4627]")
+    with pytest.raises(
+        CatalogueError, match=r"events.geojson, feature 1, column 'geom"
+    ):
+        read_upload("events.geojson", moved.encode())

@@ -17,8 +17,13 @@ import pandas as pd
 
 from layers.sources import acled, features, ucdp
 from layers.sources.catalogue import Catalogue, validate_tables
-from layers.sources.errors import CatalogueError
-from layers.sources.importing import Tables, read_csv_strings, require_columns
+from layers.sources.errors import CatalogueError, CatalogueErrors
+from layers.sources.importing import (
+    FeatureError,
+    Tables,
+    read_csv_strings,
+    require_columns,
+)
 from layers.sources.reference import Reference
 from layers.sources.schema import TABLE_COLUMNS, TABLE_FILES
 
@@ -112,13 +117,40 @@ def read_bytes(
     if data.startswith(ZIP_MAGIC) and not features.is_kmz(data):
         tables, names = _zip_members(data, name=name)
         return validate_tables(*tables, names=names, reference=reference, path=name)
-    tables = to_tables(data, name=name)
-    return validate_tables(
-        *tables,
-        names={key: f"{name} (as {key})" for key in TABLE_FILES},
-        reference=reference,
-        path=name,
-    )
+    kind = detect(data, name=name)
+    module = {"acled": acled, "ucdp": ucdp, "features": features}[kind]
+    tables = module.to_tables(data, name=name)
+    try:
+        return validate_tables(
+            *tables,
+            names={key: f"{name} (as {key})" for key in TABLE_FILES},
+            reference=reference,
+            path=name,
+        )
+    except CatalogueErrors as exc:
+        raise _in_source_terms(exc, name, module.ORIGINAL_COLUMNS) from None
+
+
+def _in_source_terms(
+    exc: CatalogueErrors, name: str, columns: dict[str, str]
+) -> CatalogueErrors:
+    """The native checker's problems told in the imported file's own terms.
+
+    The file name replaces "<name> (as events)", and the column is the file's
+    own (``latitude`` rather than ``lat``), the native one kept in the text.
+    """
+    translated: list[CatalogueError] = []
+    for error in exc.errors:
+        column = columns.get(error.column or "", error.column)
+        problem = error.problem
+        if column != error.column:
+            problem += f" (as the catalogue's '{error.column}')"
+        row = error.row if error.row else None
+        if columns is features.ORIGINAL_COLUMNS and row is not None:
+            translated.append(FeatureError(name, problem, feature=row, column=column))
+        else:
+            translated.append(CatalogueError(name, problem, row=row, column=column))
+    return CatalogueErrors(translated, total=getattr(exc, "total", None))
 
 
 def read_file(path: Path, *, reference: Reference | None = None) -> Catalogue:
