@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,13 +19,20 @@ from layers.map.channel import read_report
 from layers.page import failures, text, view
 from layers.page.card import event_card, event_labels
 from layers.page.downloads import downloads
-from layers.page.files import Stamp, files_stamp
+from layers.page.files import files_stamp
 from layers.page.filters import apply_view, events_table
 from layers.page.timeline import TIMELINE_SELECTION, selected_event_id, timeline_chart
 from layers.page.view import Options, ViewState
 from layers.params import WIDTH_RANGE_KM, LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, build_layers
-from layers.sources import read_catalogue, resolve_catalogue_path
+from layers.sources import (
+    MAX_UPLOAD_MB,
+    UPLOAD_MODES,
+    UPLOAD_TYPES,
+    read_catalogue,
+    read_with_upload,
+    resolve_catalogue_path,
+)
 from layers.sources.reference import read_reference
 
 HERE = Path(__file__).resolve().parent
@@ -32,27 +40,37 @@ KEY = view.WIDGET_KEYS
 Prepared = map_data.PreparedLayers
 
 
+#: (catalogue, stamp of its files) or, with an upload, (catalogue, stamp, file
+#: name, SHA-256 of its bytes, mode); the bytes travel beside it, unhashed.
+Source = tuple
+
+
 # Keyed on the files' times and sizes too: an edited catalogue is read again.
-@st.cache_data(show_spinner=False, max_entries=4)
-def _inputs(catalogue: str, stamp: Stamp) -> LayerInputs:
-    return LayerInputs(read_reference(), read_catalogue(catalogue))
+@st.cache_data(show_spinner=False, max_entries=8)
+def _inputs(source: Source, _data: bytes | None = None) -> LayerInputs:
+    if _data is None:
+        return LayerInputs(read_reference(), read_catalogue(source[0]))
+    name, mode = source[2], source[4]
+    catalogue = read_with_upload(source[0], name=name, data=_data, mode=mode)
+    return LayerInputs(read_reference(), catalogue)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _layers(catalogue: str, stamp: Stamp, params: LayerParams) -> dict:
-    return build_layers(_inputs(catalogue, stamp), params)
+def _layers(source: Source, params: LayerParams, _data: bytes | None = None) -> dict:
+    return build_layers(_inputs(source, _data), params)
 
 
-# cache_resource: shared by all sessions and never mutated.
+# cache_resource: shared by all sessions and never mutated. Context layers
+# come from the reference data only, never from an upload.
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _context_urls(catalogue: str, stamp: Stamp) -> dict[str, dict[str, str]]:
-    layers = _layers(catalogue, stamp, LayerParams())
+def _context_urls(source: Source) -> dict[str, dict[str, str]]:
+    layers = _layers(source[:2], LayerParams())
     return install_context(HERE / "static", map_data.prepare_context(layers))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _prepared(catalogue: str, stamp: Stamp, params: LayerParams) -> Prepared:
-    return map_data.prepare_layers(_layers(catalogue, stamp, params))
+def _prepared(source: Source, params: LayerParams, _data: bytes | None) -> Prepared:
+    return map_data.prepare_layers(_layers(source, params, _data))
 
 
 def _render_failure(failure: failures.Failure) -> None:
@@ -60,18 +78,56 @@ def _render_failure(failure: failures.Failure) -> None:
     st.markdown(failure.advice)
 
 
-def _open_catalogue() -> tuple[str, Stamp, LayerInputs] | None:
+def _render_upload(base: Source) -> tuple[Source, bytes | None]:
+    """A file kept in this session only; one that cannot be read is named."""
+    bar = st.sidebar
+    bar.header(text.UPLOAD_HEADER)
+    file = bar.file_uploader(
+        text.upload_label(MAX_UPLOAD_MB),
+        type=list(UPLOAD_TYPES),
+        key="upload_file",
+        help=text.UPLOAD_HELP,
+    )
+    mode = bar.radio(
+        text.UPLOAD_MODE_LABEL,
+        UPLOAD_MODES,
+        key="upload_mode",
+        horizontal=True,
+        format_func=text.UPLOAD_MODE_WORDS.get,
+    )
+    previous = st.session_state.get("_upload", (base, None))
+    if file is None or previous[0][:2] != base:
+        st.session_state.pop("_upload", None)
+        previous = (base, None)
+    if file is None:
+        return previous
+    data = file.getvalue()
+    source = (*base, file.name, hashlib.sha256(data).hexdigest(), mode)
+    if previous[0] == source:
+        return previous
+    try:
+        _inputs(source, data)
+    except StrikeMapError as exc:
+        bar.error(text.upload_failed(file.name, exc))
+        return previous
+    st.session_state["_upload"] = (source, data)
+    st.session_state.pop("_start", None)  # the filters follow the new events
+    st.query_params.clear()
+    return source, data
+
+
+def _open_catalogue() -> tuple[Source, bytes | None, LayerInputs] | None:
     catalogue = resolve_catalogue_path()
-    stamp = files_stamp(catalogue)
     try:
         install_static_assets(HERE / "static")
-        inputs = _inputs(str(catalogue), stamp)
+        source, data = _render_upload((str(catalogue), files_stamp(catalogue)))
+        inputs = _inputs(source, data)
     except OSError as exc:  # static/ is not writable
         failure = failures.static_failure(exc, HERE / "static")
     except StrikeMapError as exc:
         failure = failures.load_failure(exc, catalogue)
     else:
-        return str(catalogue), stamp, inputs
+        return source, data, inputs
     _render_failure(failure)
     return None
 
@@ -105,8 +161,10 @@ def _render_sidebar(options: Options, start: ViewState) -> ViewState:
     return view.state_from_widgets(st.session_state, start)
 
 
-def _render_map(shown: dict, state: ViewState, ids: tuple, *key: object) -> ViewState:
-    """The map; *key* is (catalogue, stamp). Returns *state* with the map's view."""
+def _render_map(
+    shown: dict, state: ViewState, ids: tuple, source: Source, data: bytes | None
+) -> ViewState:
+    """The map, fed only what changed; returns *state* with the map's view."""
     report = read_report(
         (st.session_state.get("map") or {}).get(CHANNEL_KEY),
         layer_names=LAYER_NAMES,
@@ -118,12 +176,14 @@ def _render_map(shown: dict, state: ViewState, ids: tuple, *key: object) -> View
     start = st.session_state["_start"]  # the shell must not change in a session
     payload = map_data.view_payload(
         shown,
-        prepared=_prepared(*key, state.layer_params()),
+        prepared=_prepared(source, state.layer_params(), data),
         view=report.view if report else None,
         selected=st.session_state.get(KEY["event"], ""),
     )
     st_folium(
-        build_shell(_context_urls(*key), basemap=state.basemap, hidden=start.hidden),
+        build_shell(
+            _context_urls(source[:2]), basemap=state.basemap, hidden=start.hidden
+        ),
         height=620,
         use_container_width=True,
         key="map",
@@ -188,19 +248,19 @@ def main() -> None:
     opened = _open_catalogue()
     if opened is None:
         return
-    catalogue, stamp, inputs = opened
+    source, data, inputs = opened
     options = view.options_for(inputs.catalogue.events)
     state = _render_sidebar(options, _initial_state(options))
     params = state.layer_params()
     try:
-        layers = _layers(catalogue, stamp, params)
+        layers = _layers(source, params, data)
     except StrikeMapError as exc:
-        _render_failure(failures.build_failure(exc, catalogue))
+        _render_failure(failures.build_failure(exc, source[0]))
         return
     shown = apply_view(layers, state)
     map_column, card_column = st.columns([3, 2])
     with map_column:
-        state = _render_map(shown, state, options.event_ids, catalogue, stamp)
+        state = _render_map(shown, state, options.event_ids, source, data)
     with card_column:
         _render_card(shown, layers["events"])
     state = replace(state, event=st.session_state.get(KEY["event"], ""))

@@ -281,3 +281,45 @@ def test_a_programming_error_surfaces_as_one(monkeypatch):
     at = _run()
     assert at.exception and "a bug, not a data problem" in at.exception[0].message
     assert not at.error
+
+
+def _upload(at: AppTest, path, *, mode: str = "merge") -> AppTest:
+    at.sidebar.radio(key="upload_mode").set_value(mode)
+    at.file_uploader(key="upload_file").set_value(
+        (path.name, path.read_bytes(), "application/octet-stream")
+    )
+    return at.run()
+
+
+@pytest.mark.parametrize(
+    "file_name",
+    ["acled_strikes.csv", "ucdp_strikes.csv", "events.geojson", "events.kml"],
+)
+def test_upload_merges_a_file_into_the_map(file_name):
+    at = _run()
+    before = _timeline_count(at)
+    at = _upload(at, DATA / "imports" / file_name)
+    assert not at.exception
+    assert not at.sidebar.error
+    assert _timeline_count(at) > before  # the shipped events and the new ones
+
+
+def test_upload_replace_shows_only_the_file():
+    at = _upload(_run(), DATA / "imports" / "acled_strikes.csv", mode="replace")
+    assert not at.exception
+    assert _timeline_count(at) == 8
+    script = _map_script(at)
+    assert "IRQX0002" in script  # the province-level event is drawn ...
+    assert "S-IQ-1" not in script
+
+
+def test_broken_upload_names_file_row_column_and_keeps_the_map():
+    at = _run()
+    before = _timeline_count(at)
+    at = _upload(at, DATA / "imports" / "acled_broken.csv")
+    assert not at.exception
+    message = at.sidebar.error[0].value
+    assert "acled\\_broken" in message and "row 3" in message
+    assert "geo\\_precision" in message
+    assert _timeline_count(at) == before
+    assert _map_script(at)
