@@ -14,8 +14,14 @@ from geo.errors import StrikeMapError
 from geo.safe import markdown_text
 from layers.map import data as map_data
 from layers.map.assets import install_context, install_static_assets
-from layers.map.build import CHANNEL_KEY, DataLayer, build_map, build_shell
-from layers.map.channel import read_report
+from layers.map.build import (
+    CHANNEL_KEY,
+    DEFAULT_VIEW,
+    DataLayer,
+    build_map,
+    build_shell,
+)
+from layers.map.channel import current_view, new_pick, read_report
 from layers.page import failures, text, view
 from layers.page.card import event_card, event_labels
 from layers.page.downloads import downloads
@@ -170,14 +176,15 @@ def _render_map(
         layer_names=LAYER_NAMES,
         event_ids=ids,
     )
-    pick = (report.pick, report.seq) if report and report.pick else None
-    if pick and pick != st.session_state.get("_last_pick"):
-        st.session_state.update({"_last_pick": pick, KEY["event"]: pick[0]})
+    if pick := new_pick(report, st.session_state.get("_last_pick")):
+        st.session_state.update({"_last_pick": (pick, report.seq), KEY["event"]: pick})
     start = st.session_state["_start"]  # the shell must not change in a session
     payload = map_data.view_payload(
         shown,
         prepared=_prepared(source, state.layer_params(), data),
-        view=report.view if report else None,
+        view=current_view(
+            report, lat=start.lat, lon=start.lon, zoom=start.zoom, start=DEFAULT_VIEW
+        ),
         selected=st.session_state.get(KEY["event"], ""),
     )
     st_folium(
