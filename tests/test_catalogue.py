@@ -203,6 +203,8 @@ BAD_CELLS = [
     ("events.csv", 8, "where_prec", "2", r"P2.*UCDP has no code"),
     # control characters
     ("events.csv", 2, "title", "a\x00b", r"control character; expected printable"),
+    ("sources.csv", 2, "title", "form\x0cfeed", r"control character"),
+    ("events.csv", 2, "country", "I\nRQ", r"holds a tab or line break"),
     ("events.csv", 2, "notes", "bell \x07", r"control character"),
     ("events.csv", 2, "location", "C1 \x85 char", r"control character"),
     ("events.csv", 2, "event_id", "S-IQ-1\tX", r"tab or line break; expected one"),

@@ -38,6 +38,7 @@ from layers.sources.schema import (
     FUTURE_DAYS,
     MAX_CASUALTIES,
     MIN_RADIUS_M,
+    OUTLINE_ACCURACY_M,
     PRECISION_CLASSES,
     SOURCE_COLUMNS,
     TABLE_COLUMNS,
@@ -65,8 +66,19 @@ __all__ = [
 ]
 
 #: Columns whose text may run over several lines.
-MULTILINE = ("title", "description", "notes", "detail")
-_URL = r"^https?://[^\s/?#]+[^\s]*$"
+MULTILINE = (
+    "title",
+    "attacker",
+    "target",
+    "target_kind",
+    "location",
+    "description",
+    "notes",
+    "claimant",
+    "detail",
+    "outlet",
+)
+_URL = r"(?i)^https?://[^\s/?#]+[^\s]*$"
 _ISO3 = r"^[A-Z]{3}$"
 _CANDIDATE = r"^(?P<label>.*?)\s*@\s*(?P<lat>[^,@]*?)\s*,\s*(?P<lon>[^,@]*?)$"
 _CASUALTIES = ("killed", "wounded")
@@ -552,6 +564,8 @@ def _check_places(
 ) -> None:
     """The point lies in its stated country and governorate, within its radius.
 
+    The outlines are Natural Earth 1:10m, good to about a kilometre at coasts
+    and borders, so a point may also lie that much outside (``OUTLINE_ACCURACY_M``).
     Over water (``where_prec`` 7) a country's territorial sea counts as the
     country: the point may lie up to 12 nautical miles beyond the coast, plus
     its radius.
@@ -563,8 +577,10 @@ def _check_places(
         ~np.isnan(parsed.lat) & ~np.isnan(parsed.lon) & ~np.isnan(parsed.radius)
     )
     measurable &= areas.inside_region(parsed.lon, parsed.lat)
-    reach = parsed.radius + np.where(
-        parsed.where_prec == UCDP_OVER_WATER, TERRITORIAL_SEA_M, 0.0
+    reach = (
+        parsed.radius
+        + OUTLINE_ACCURACY_M
+        + np.where(parsed.where_prec == UCDP_OVER_WATER, TERRITORIAL_SEA_M, 0.0)
     )
     for code, shape in areas.countries.items():
         rows = by_country.get(code, _NONE)
