@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pyproj import CRS
-
+from geo.crs import aeqd_crs
 from layers.sources.catalogue import Catalogue
 from layers.sources.reference import Reference
 
@@ -21,9 +20,7 @@ VALLEY_HALF_WIDTH_KM = 10.0
 CORRIDOR_HALF_WIDTH_KM = 25.0
 #: Metric CRS for the border region: azimuthal equidistant centred between
 #: al-Qa'im and Abu Kamal, so distances there are true geodesic distances.
-REGION_CRS = CRS.from_proj4(
-    "+proj=aeqd +lat_0=34.4 +lon_0=41.0 +datum=WGS84 +units=m +no_defs"
-)
+REGION_CRS = aeqd_crs(41.0, 34.4)
 
 
 @dataclass(frozen=True)

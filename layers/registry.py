@@ -55,9 +55,16 @@ class LayerSpec:
     shown
         Whether the layer is visible when the map opens.
     decimals
-        Coordinate decimals in exports: no finer than the data.
+        Coordinate decimals in exports: 5 (1 m) for reference data, 6 (10 cm)
+        for derived shapes, so exported widths and radii stay within 0.1 %.
     description
         One line on what the layer holds (shown by ``python -m layers export -h``).
+    draw
+        How the map draws it, a key of ``layers.map.draw.DRAWERS``: "outline"
+        (quiet reference polygons or lines), "labels" (named points), "areas"
+        (polygons with a tooltip), "points", "zones" (one fill per group, each
+        zone's outline) or "events" (from lon, lat, uncertainty_m and
+        precision_class; aggregated when many).
     """
 
     name: str
@@ -70,6 +77,7 @@ class LayerSpec:
     shown: bool = True
     decimals: int = 5
     description: str = ""
+    draw: str = "areas"
 
 
 LAYERS: tuple[LayerSpec, ...] = (
@@ -81,6 +89,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("name", "iso_a3"),
         context=True,
         description="Natural Earth 10m admin-0 (v5.1.1).",
+        draw="outline",
     ),
     LayerSpec(
         name="admin1",
@@ -90,6 +99,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("name", "iso_a3"),
         context=True,
         description="Natural Earth admin-1, Iraq and Syria.",
+        draw="outline",
     ),
     LayerSpec(
         name="euphrates",
@@ -99,6 +109,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("name", "source"),
         context=True,
         description="GSHHG 2.3.7 WDBII river centreline.",
+        draw="outline",
     ),
     LayerSpec(
         name="places",
@@ -108,6 +119,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("name", "population"),
         context=True,
         description="GeoNames towns named in the reporting, and cities of 1M+.",
+        draw="labels",
     ),
     LayerSpec(
         name="euphrates_valley",
@@ -115,7 +127,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         build=euphrates_valley.build,
         style=_style(color="#2b7bb9", weight=1, fillColor="#9ecae1", fillOpacity=0.25),
         tooltip_fields=("name", "half_width_km", "area_km2", "derivation"),
-        decimals=4,
+        decimals=6,
         description="River +/- W km in Dayr Az Zawr and Al-Anbar.",
     ),
     LayerSpec(
@@ -130,7 +142,7 @@ LAYERS: tuple[LayerSpec, ...] = (
             fillOpacity=0.2,
         ),
         tooltip_fields=("name", "half_width_km", "border_length_km", "area_km2"),
-        decimals=4,
+        decimals=6,
         description="Shared border +/- D km on each side.",
     ),
     LayerSpec(
@@ -140,8 +152,9 @@ LAYERS: tuple[LayerSpec, ...] = (
         style=_style(color="#54278f", weight=1.5, fillColor="#9e9ac8", fillOpacity=0.6),
         requires=("events",),
         tooltip_fields=("crossing", "date_start", "precision", "uncertainty_m"),
-        decimals=4,
+        decimals=6,
         description="Al-Qa'im - Al-Bukamal crossing (reopened 30 Sep 2019).",
+        draw="points",
     ),
     LayerSpec(
         name="strike_areas",
@@ -151,7 +164,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("country", "site_count", "area_km2", "event_ids"),
         requires=("strike_zones",),
         shown=False,
-        decimals=4,
+        decimals=6,
         description="Strike zones dissolved per country.",
     ),
     LayerSpec(
@@ -169,9 +182,10 @@ LAYERS: tuple[LayerSpec, ...] = (
             "area_km2",
             "confidence",
         ),
-        requires=("events", "euphrates_valley", "border_corridor"),
-        decimals=4,
+        requires=("euphrates_valley", "border_corridor"),
+        decimals=6,
         description="Each site: disc of its uncertainty radius within its constraints.",
+        draw="zones",
     ),
     LayerSpec(
         name="events",
@@ -186,8 +200,12 @@ LAYERS: tuple[LayerSpec, ...] = (
             "precision",
             "uncertainty_m",
         ),
-        decimals=5,
-        description="Every catalogue event at its best estimate, with its uncertainty.",
+        requires=("strike_zones",),
+        decimals=6,
+        description=(
+            "Every catalogue event: a point where the site is known, else its area."
+        ),
+        draw="events",
     ),
 )
 

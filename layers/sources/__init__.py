@@ -17,6 +17,7 @@ from pathlib import Path
 
 from layers.sources.catalogue import Catalogue, validate_tables
 from layers.sources.errors import CatalogueError, CatalogueErrors
+from layers.sources.formats import merge_catalogues, read_file, read_upload
 from layers.sources.native import (
     FORMATS,
     PARQUET_FILES,
@@ -39,7 +40,9 @@ __all__ = [
     "CatalogueError",
     "CatalogueErrors",
     "FORMATS",
+    "merge_catalogues",
     "read_catalogue",
+    "read_upload",
     "resolve_catalogue_path",
     "validate_tables",
     "write_catalogue",
@@ -90,7 +93,10 @@ def read_catalogue(
     ----------
     path
         A catalogue folder of CSVs (``events.csv``, ``claims.csv``,
-        ``sources.csv``) or of Parquet tables (``events.parquet``, ...).
+        ``sources.csv``) or of Parquet tables (``events.parquet``, ...), or
+        one file: an ACLED or UCDP GED CSV export, GeoJSON, GeoPackage or KML
+        of events, or a zip of a catalogue folder (told apart by content; see
+        ``layers.sources.formats``).
     reference
         The reference geodata positions are checked against (default: the
         shipped data).
@@ -112,6 +118,8 @@ def read_catalogue(
             "not found; expected a catalogue folder holding "
             f"{', '.join(TABLE_FILES.values())}",
         )
+    if path.is_file():
+        return read_file(path)
     kind = catalogue_format(path)
     if kind == "parquet":
         return read_parquet_folder(path, reference=reference)
