@@ -75,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=list(SIZES))
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--keep", type=Path, help="write the catalogues here")
+    parser.add_argument(
+        "--keep", type=Path, help="write the catalogues here (and reuse them)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         work = args.keep or Path(scratch)
@@ -93,13 +95,14 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.sizes:
             csv_dir, parquet_dir = work / f"csv_{n}", work / f"parquet_{n}"
             started = time.perf_counter()
-            tables = make_catalogue(n, seed=args.seed)
-            write_text_tables(tables, csv_dir)
-            names = {key: f"{key} (generated)" for key in tables}
-            write_catalogue(
-                validate_tables(**tables, names=names), parquet_dir, fmt="parquet"
-            )
-            del tables
+            if not (parquet_dir / "events.parquet").is_file():  # else kept from before
+                tables = make_catalogue(n, seed=args.seed)
+                write_text_tables(tables, csv_dir)
+                names = {key: f"{key} (generated)" for key in tables}
+                write_catalogue(
+                    validate_tables(**tables, names=names), parquet_dir, fmt="parquet"
+                )
+                del tables
             made = time.perf_counter() - started
             full = _measure(csv_dir)
             bare = _measure(csv_dir, bare=True)

@@ -315,6 +315,15 @@ def test_international_waters_cannot_be_deep_inland(catalogue_copy):
     assert "inside IRN" in problem.problem
 
 
+def test_cells_are_read_without_surrounding_spaces(catalogue_copy):
+    _edit(catalogue_copy / "events.csv", 2, "lat", "  34.37973 ")
+    _edit(catalogue_copy / "events.csv", 2, "country", " IRQ")
+    _edit(catalogue_copy / "events.csv", 2, "source_ids", " csis-hoffman ;geonames ")
+    event = read_catalogue(catalogue_copy).events.iloc[0]
+    assert (event["lat"], event["country"]) == (34.37973, "IRQ")
+    assert event["source_ids"] == "csis-hoffman; geonames"
+
+
 def test_long_text_is_accepted(catalogue_copy):
     _edit(catalogue_copy / "events.csv", 2, "description", "word " * 200_000)
     catalogue = read_catalogue(catalogue_copy)

@@ -168,8 +168,11 @@ def _stripped(cells_: pd.Series) -> pd.Series:
     """Cells as stripped text (missing as empty), vectorised in Arrow."""
     if not isinstance(cells_.dtype, pd.StringDtype):
         cells_ = cells_.fillna("").astype("str")
-    array = pc.utf8_trim_whitespace(pa.array(cells_, type=pa.large_string()))
-    return pd.Series(array.to_pandas(), dtype="str").fillna("")
+    array = pa.array(cells_, type=pa.large_string())
+    if not cells.may_need_trim(array):
+        return cells_.fillna("")
+    trimmed = pc.utf8_trim_whitespace(array)
+    return pd.Series(trimmed.to_pandas(), dtype="str").fillna("")
 
 
 def _table(frame: pd.DataFrame, key: str, name: str) -> Table:
@@ -969,12 +972,11 @@ def _assemble(
         }
     )
     cited_by, cited = cells.split_items(frame["source_ids"], ";")
-    index = pd.Index(sources["source_id"]).get_indexer(cited)
+    index = _index_in(cited, sources["source_id"])
     frame["sources"] = _lists(cited_by, source_dicts[index], count)
 
     # Claims: each applies to an event or to every event of a group.
-    event_ids = pd.Index(frame["event_id"])
-    direct = event_ids.get_indexer(claims["applies_to"])
+    direct = _index_in(claims["applies_to"], frame["event_id"])
     scope = np.where(
         direct >= 0, "this event", "all events of " + claims["applies_to"].to_numpy()
     )
@@ -1010,6 +1012,15 @@ def _assemble(
         frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84
     )
     return Catalogue(events=events, claims=claims, sources=sources, path=path)
+
+
+def _index_in(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """The position in *keys* of each value (first match), -1 where absent."""
+    found = pc.index_in(
+        pa.array(values, type=pa.large_string()),
+        value_set=pa.array(keys, type=pa.large_string()),
+    )
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _optional_ints(values: np.ndarray) -> list[int | None]:

@@ -240,6 +240,28 @@ def _bytes_matching(array: pa.Array, bad: np.ndarray) -> np.ndarray:
     return out
 
 
+def may_need_trim(array: pa.Array) -> bool:
+    """Whether any string may start or end with white space (a byte test).
+
+    True if a first or last byte is ASCII white space or non-ASCII (which may
+    be Unicode white space); False means trimming would change nothing.
+    """
+    array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    array = array.cast(pa.large_string())
+    if len(array) == 0:
+        return False
+    _, offsets_buffer, data_buffer = array.buffers()
+    if data_buffer is None:
+        return False
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[
+        array.offset : array.offset + len(array) + 1
+    ]
+    data = np.frombuffer(data_buffer, dtype=np.uint8)
+    filled = offsets[1:] > offsets[:-1]
+    ends = np.concatenate([data[offsets[:-1][filled]], data[offsets[1:][filled] - 1]])
+    return bool(_EDGE_BYTES[ends].any())
+
+
 def _byte_table(values: Iterable[int]) -> np.ndarray:
     table = np.zeros(256, dtype=bool)
     table[list(values)] = True
@@ -250,6 +272,8 @@ def _byte_table(values: Iterable[int]) -> np.ndarray:
 _CONTROL_BYTES = _byte_table([*range(0, 9), 11, 12, *range(14, 32), 127])
 #: Tab and line breaks.
 _BREAK_BYTES = _byte_table([9, 10, 13])
+#: Bytes at the edge of a cell that may be (part of) white space.
+_EDGE_BYTES = _byte_table([9, 10, 11, 12, 13, 32, *range(128, 256)])
 #: Any byte that may start a problem: all of the above and 0xC2.
 _SUSPECT_BYTES = _byte_table([*range(0, 32), 127, 0xC2])
 #: C1 controls (U+0080 to U+009F) are 0xC2 0x80..0x9F in UTF-8.
