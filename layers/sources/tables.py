@@ -173,7 +173,7 @@ def _parse_fast(path: Path, width: int) -> pa.Table | None:
                     newlines_in_values=True, ignore_empty_lines=False
                 ),
                 convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(names, pa.string()),
+                    column_types=dict.fromkeys(names, pa.large_string()),
                     strings_can_be_null=False,
                     quoted_strings_can_be_null=False,
                     null_values=[],
@@ -246,6 +246,8 @@ def read_csv_table(
         blank = np.ones(len(frame), dtype=bool)
         for column in table.column_names:
             blank &= pc.equal(table.column(column), "").to_numpy()
+        del table  # the frame holds the same Arrow buffers
+        pa.default_memory_pool().release_unused()
         if blank.any():
             frame[ROW] = np.arange(len(frame), dtype=np.int64) + 2
             frame = frame[~blank].reset_index(drop=True)
