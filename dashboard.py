@@ -6,7 +6,6 @@ Run with ``streamlit run dashboard.py`` (add ``-- --catalogue DIR`` or set
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,9 +15,15 @@ from streamlit_folium import st_folium
 
 from geo.errors import StrikeMapError
 from geo.safe import markdown_text
-from layers.map.assets import install_static_assets
-from layers.map.build import build_map
-from layers.map.data import prepare_display
+from layers.map.assets import install_context, install_static_assets
+from layers.map.build import CHANNEL_KEY, DataLayer, build_map, build_shell
+from layers.map.channel import read_report
+from layers.map.data import (
+    PreparedLayers,
+    prepare_context,
+    prepare_layers,
+    view_payload,
+)
 from layers.page.card import card_html
 from layers.page.downloads import downloads
 from layers.page.timeline import TIMELINE_SELECTION, selected_event_id, timeline_chart
@@ -28,13 +33,12 @@ from layers.page.view import (
     Options,
     ViewState,
     apply_view,
-    display_for_view,
     options_for,
     parse_query,
     to_query,
 )
 from layers.params import LayerInputs, LayerParams
-from layers.registry import build_layers
+from layers.registry import LAYER_NAMES, build_layers
 from layers.sources import read_catalogue, resolve_catalogue_path
 from layers.sources.reference import read_reference
 from layers.sources.schema import CONFIDENCE_GRADES, PRECISION_CLASSES
@@ -69,9 +73,23 @@ def _layers(catalogue_dir: str, params: LayerParams) -> dict[str, gpd.GeoDataFra
     return build_layers(_load(catalogue_dir), params)
 
 
-@st.cache_data(show_spinner=False)
-def _map_data(catalogue_dir: str, params: LayerParams) -> dict[str, dict]:
-    return prepare_display(_layers(catalogue_dir, params))
+@st.cache_resource(show_spinner=False)
+def _context_urls(catalogue_dir: str) -> dict[str, dict[str, str]]:
+    # Shared by all sessions and never mutated: URLs of files written once.
+    layers = _layers(catalogue_dir, LayerParams())
+    return install_context(HERE / "static", prepare_context(layers))
+
+
+@st.cache_resource(show_spinner=False)
+def _prepared(catalogue_dir: str, params: LayerParams) -> PreparedLayers:
+    # Shared by all sessions and never mutated: the map's per-layer payloads.
+    return prepare_layers(_layers(catalogue_dir, params))
+
+
+def _params(state: ViewState) -> LayerParams:
+    return LayerParams(
+        valley_half_width_km=state.valley_km, corridor_half_width_km=state.corridor_km
+    )
 
 
 def _render_failure(exc: StrikeMapError, catalogue_dir: str) -> None:
@@ -103,6 +121,7 @@ def _initial_state(options: Options) -> None:
         corridor_km=state.corridor_km,
         basemap=state.basemap,
         event=state.event,
+        _map_start=state,
     )
 
 
@@ -154,25 +173,49 @@ def _render_sidebar(options: Options) -> ViewState:
     )
 
 
-def _render_map(display: dict, state: ViewState, event_ids: tuple[str, ...]) -> None:
-    fmap = build_map(display, basemap=state.basemap)
-    result = st_folium(
-        fmap,
+def _render_map(
+    shown: dict, state: ViewState, options: Options, catalogue_dir: str
+) -> ViewState:
+    report = read_report(
+        (st.session_state.get("map") or {}).get(CHANNEL_KEY),
+        layer_names=LAYER_NAMES,
+        event_ids=options.event_ids,
+    )
+    if (
+        report
+        and report.pick
+        and (report.pick, report.seq) != st.session_state.get("_last_pick")
+    ):
+        st.session_state["_last_pick"] = (report.pick, report.seq)
+        st.session_state["event"] = report.pick
+    start = st.session_state["_map_start"]  # the shell must not change in a session
+    payload = view_payload(
+        shown,
+        prepared=_prepared(catalogue_dir, _params(state)),
+        view=report.view if report else None,
+        selected=st.session_state.get("event", ""),
+    )
+    st_folium(
+        build_shell(
+            _context_urls(catalogue_dir),
+            basemap=state.basemap,
+            hidden=start.hidden,
+        ),
         height=620,
         use_container_width=True,
         key="map",
-        returned_objects=["last_object_clicked_tooltip"],
+        feature_group_to_add=DataLayer(payload),
+        center=(start.lat, start.lon) if start.zoom is not None else None,
+        zoom=start.zoom,
+        returned_objects=[CHANNEL_KEY],
     )
-    tooltip = (result or {}).get("last_object_clicked_tooltip") or ""
-    if tooltip and tooltip != st.session_state.get("_last_click"):
-        st.session_state["_last_click"] = tooltip
-        found = [
-            i
-            for i in event_ids
-            if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", tooltip)
-        ]
-        if found:
-            st.session_state["event"] = found[0]
+    if payload["status"]:
+        st.caption(payload["status"])
+    if report is None:
+        return state
+    return replace(
+        state, lat=report.lat, lon=report.lon, zoom=report.zoom, hidden=report.hidden
+    )
 
 
 def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
@@ -220,11 +263,9 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _render_downloads(
-    shown: dict, display: dict, params: LayerParams, state: ViewState
-) -> None:
+def _render_downloads(shown: dict, params: LayerParams, state: ViewState) -> None:
     st.subheader("Downloads")
-    items = downloads(shown, params, lambda: build_map(display, basemap=state.basemap))
+    items = downloads(shown, params, lambda: build_map(shown, basemap=state.basemap))
     columns = st.columns(3)
     for index, item in enumerate(items):
         columns[index % 3].download_button(
@@ -266,22 +307,22 @@ def main() -> None:
     for notice in st.session_state.get("_notices", []):
         st.warning(f"Link parameter ignored: {markdown_text(notice)}")
     state = _render_sidebar(options)
-    params = LayerParams(
-        valley_half_width_km=state.valley_km, corridor_half_width_km=state.corridor_km
-    )
+    params = _params(state)
     try:
         layers = _layers(catalogue_dir, params)
     except StrikeMapError as exc:
         _render_failure(exc, catalogue_dir)
         return
     shown = apply_view(layers, state)
-    display = display_for_view(_map_data(catalogue_dir, params), shown)
-    _render_map(display, state, options.event_ids)
-    _render_card(shown, layers["events"])
+    map_column, card_column = st.columns([3, 2])
+    with map_column:
+        state = _render_map(shown, state, options, catalogue_dir)
+    with card_column:
+        _render_card(shown, layers["events"])
     state = replace(state, event=st.session_state.get("event", ""))
     st.query_params.from_dict(to_query(state, options))
     _render_timeline(shown["events"])
-    _render_downloads(shown, display, params, state)
+    _render_downloads(shown, params, state)
 
 
 main()

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from layers.map.build import build_map, map_html  # noqa: E402
-from layers.map.data import prepare_display  # noqa: E402
+from layers.map.data import prepare_layers  # noqa: E402
 from layers.params import LayerInputs, LayerParams  # noqa: E402
 from layers.registry import build_layers  # noqa: E402
 from layers.sources import read_catalogue  # noqa: E402
@@ -43,11 +43,11 @@ def main() -> None:
         lambda: LayerInputs(read_reference(), read_catalogue()), repeat=3
     )
     build_s, layers = _timed(lambda: build_layers(inputs, LayerParams()), repeat=3)
-    prepare_s, display = _timed(lambda: prepare_display(layers))
-    map_s, html = _timed(lambda: map_html(build_map(display)))
+    prepare_s, _ = _timed(lambda: prepare_layers(layers))
+    map_s, html = _timed(lambda: map_html(build_map(layers)))
     _print_ms("read reference + catalogue", read_s)
     _print_ms(f"build all {len(layers)} layers", build_s)
-    _print_ms("prepare map data (simplify, escape, rings; cached)", prepare_s)
+    _print_ms("prepare map payloads (cached per catalogue and widths)", prepare_s)
     _print_ms("build + render the map (folium)", map_s, f", {len(html) / 1024:.0f} KB")
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)

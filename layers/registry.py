@@ -59,6 +59,12 @@ class LayerSpec:
         for derived shapes, so exported widths and radii stay within 0.1 %.
     description
         One line on what the layer holds (shown by ``python -m layers export -h``).
+    draw
+        How the map draws it, a key of ``layers.map.draw.DRAWERS``: "outline"
+        (quiet reference polygons or lines), "labels" (named points), "areas"
+        (polygons with a tooltip), "points", "zones" (one fill per group, each
+        zone's outline) or "events" (from lon, lat, uncertainty_m and
+        precision_class; aggregated when many).
     """
 
     name: str
@@ -71,6 +77,7 @@ class LayerSpec:
     shown: bool = True
     decimals: int = 5
     description: str = ""
+    draw: str = "areas"
 
 
 LAYERS: tuple[LayerSpec, ...] = (
@@ -82,6 +89,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("name", "iso_a3"),
         context=True,
         description="Natural Earth 10m admin-0 (v5.1.1).",
+        draw="outline",
     ),
     LayerSpec(
         name="admin1",
@@ -91,6 +99,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("name", "iso_a3"),
         context=True,
         description="Natural Earth admin-1, Iraq and Syria.",
+        draw="outline",
     ),
     LayerSpec(
         name="euphrates",
@@ -100,6 +109,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("name", "source"),
         context=True,
         description="GSHHG 2.3.7 WDBII river centreline.",
+        draw="outline",
     ),
     LayerSpec(
         name="places",
@@ -109,6 +119,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("name", "population"),
         context=True,
         description="GeoNames towns named in the reporting, and cities of 1M+.",
+        draw="labels",
     ),
     LayerSpec(
         name="euphrates_valley",
@@ -143,6 +154,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("crossing", "date_start", "precision", "uncertainty_m"),
         decimals=6,
         description="Al-Qa'im - Al-Bukamal crossing (reopened 30 Sep 2019).",
+        draw="points",
     ),
     LayerSpec(
         name="strike_areas",
@@ -173,6 +185,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         requires=("euphrates_valley", "border_corridor"),
         decimals=6,
         description="Each site: disc of its uncertainty radius within its constraints.",
+        draw="zones",
     ),
     LayerSpec(
         name="events",
@@ -192,6 +205,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         description=(
             "Every catalogue event: a point where the site is known, else its area."
         ),
+        draw="events",
     ),
 )
 

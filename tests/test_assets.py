@@ -8,6 +8,7 @@ from layers.map.assets import (
     LEAFLET_FILES,
     LOCAL_ASSETS,
     inline_leaflet,
+    install_context,
     install_static_assets,
     leaflet_version,
 )
@@ -20,7 +21,8 @@ def test_installed_leaflet_is_the_one_folium_expects():
 
 def test_install_copies_once(tmp_path):
     copied = install_static_assets(tmp_path)
-    assert len(copied) == len(LEAFLET_FILES)
+    assert len(copied) == len(LEAFLET_FILES) + 1  # and the map's own engine
+    assert (tmp_path / "strikemap/strikemap.js").is_file()
     assert (tmp_path / "vendor/leaflet/leaflet.js").read_text().startswith("/*")
     assert install_static_assets(tmp_path) == []
 
@@ -35,3 +37,14 @@ def test_inlined_page_has_no_link_left():
     assert "/app/static" not in inlined
     assert "L.map = " in inlined or "window.L" in inlined
     assert "url(data:image/png;base64," in inlined  # layer-control icon
+
+
+def test_context_files_are_written_once_under_a_content_name(tmp_path):
+    context = {"countries": {"fine": {"type": "FeatureCollection", "features": []}}}
+    urls = install_context(tmp_path, context)
+    url = urls["countries"]["fine"]
+    assert url.startswith("/app/static/strikemap/data/countries-fine-")
+    path = tmp_path / url.removeprefix("/app/static/")
+    before = path.stat().st_mtime_ns
+    assert install_context(tmp_path, context) == urls
+    assert path.stat().st_mtime_ns == before

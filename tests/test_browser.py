@@ -37,7 +37,6 @@ if not Path(CHROMIUM).exists():
         allow_module_level=True,
     )
 
-from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -166,8 +165,10 @@ def test_default_view_draws_zones_corridor_valley_and_legend(page, server):
     assert "#8c6d31" in strokes  # border corridor
     assert "#2b7bb9" in strokes  # Euphrates valley
     assert any(p["fill"] == "url(#hatch-area-only)" for p in paths)  # P5 zones hatched
-    assert frame.locator(".strikemap-legend").is_visible()
-    assert "Precision classes" in frame.locator(".strikemap-legend").inner_text()
+    legend = frame.locator(".sm-legend")
+    assert legend.is_visible()
+    legend.locator("summary", has_text="Legend").click()
+    assert "Precision classes" in legend.inner_text()
     assert frame.locator(".leaflet-control-scale").is_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
@@ -176,47 +177,119 @@ def test_default_view_draws_zones_corridor_valley_and_legend(page, server):
 def test_toggling_a_layer_removes_its_paths(page, server):
     frame = _open(page, server)
     before = sum(p["stroke"] == "#b30000" for p in _paths(frame))
-    frame.locator(".leaflet-control-layers").hover()
-    label = frame.locator(
-        ".leaflet-control-layers-overlays label", has_text="Strike zones, 29 Dec 2019"
-    )
-    label.locator("input").uncheck()
+    frame.locator(".sm-legend summary", has_text="Legend").click()
+    frame.locator('.sm-legend input[data-layer="strike_zones"]').uncheck()
     time.sleep(0.3)
     after = sum(p["stroke"] == "#b30000" for p in _paths(frame))
     assert before >= 5 and after < before
 
 
-def test_changing_a_filter_changes_the_paths(page, server):
+IRAQI_ANCHOR = (34.37973, 41.06417)  # lat, lon shared by S-IQ-1, S-IQ-2, S-IQ-3
+
+
+def _click_at(page: Page, frame, lat: float, lon: float) -> None:
+    point = frame.evaluate(
+        "([lat, lon]) => { const p = window.map.latLngToContainerPoint([lat, lon]);"
+        " return [p.x, p.y]; }",
+        [lat, lon],
+    )
+    box = frame.frame_element().bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+
+
+def test_clicking_where_the_iraqi_zones_overlap_lists_all_three(page, server):
     frame = _open(page, server)
+    _click_at(page, frame, *IRAQI_ANCHOR)
+    picklist = frame.locator(".sm-picklist")
+    picklist.wait_for(timeout=10_000)
+    labels = picklist.locator("button").all_inner_texts()
+    ids = sorted(label.split(":")[0] for label in labels)
+    assert ids == ["S-IQ-1", "S-IQ-2", "S-IQ-3"]
+    picklist.locator("button", has_text="S-IQ-2").click()
+    # The chosen zone is outlined on the map at once.
+    assert frame.locator('.leaflet-overlay-pane path[stroke="#ffd400"]').count() >= 1
+    card = page.locator(".card", has_text="Derivation")
+    card.wait_for(timeout=30_000)
+    assert "S-IQ-2" in card.inner_text()
+    assert "Intersection of: within" in card.inner_text()
+    assert card.locator("a[href^='https://']").count() >= 1
+    # Beside the map, not below the fold.
+    map_box = frame.frame_element().bounding_box()
+    card_box = card.bounding_box()
+    assert card_box["x"] >= map_box["x"] + map_box["width"] - 5
+    assert card_box["y"] < map_box["y"] + map_box["height"]
+
+
+def test_a_filter_change_keeps_the_view_and_the_open_legend(page, server):
+    frame = _open(page, server)
+    frame.locator(".sm-legend summary", has_text="Legend").click()
+    frame.locator(".leaflet-control-zoom-out").click()
+    time.sleep(1.0)
+    zoom = frame.evaluate("window.map.getZoom()")
+    frame.evaluate("window.__kept = true")
     zones_before = sum(p["stroke"] == "#b30000" for p in _paths(frame))
     page.get_by_role("button", name="Remove IRQ").click()
     deadline = time.monotonic() + 30
     zones_after = zones_before
     while time.monotonic() < deadline and zones_after == zones_before:
-        time.sleep(0.5)
-        try:  # the map's frame is replaced when the app reruns
-            zones_after = sum(p["stroke"] == "#b30000" for p in _paths(_map(page)))
-        except PlaywrightError:
-            continue
+        time.sleep(0.2)
+        zones_after = sum(p["stroke"] == "#b30000" for p in _paths(frame))
     assert zones_after < zones_before
-    assert "countries=" in page.url
+    # The same map object: not rebuilt, same zoom, legend still open.
+    assert frame.evaluate("window.__kept === true")
+    assert frame.evaluate("window.map.getZoom()") == zoom
+    assert frame.locator(".sm-legend details").first.get_attribute("open") is not None
+    assert f"zoom={zoom}" in page.url
 
 
-def _click_zone(page: Page, frame) -> None:
-    # The P3 zones (solid fill) are the Iraqi ones; click inside the topmost.
-    handle = frame.locator('.leaflet-overlay-pane path[fill="#e34a33"]').last
-    box = handle.bounding_box()
-    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.75)
+def test_legend_is_readable_in_the_dark_theme(browser, server):
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, color_scheme="dark"
+    )
+    page = context.new_page()
+    try:
+        frame = _open(page, server)
+        app_background = page.evaluate(
+            "getComputedStyle(document.querySelector('.stApp')).backgroundColor"
+        )
+        assert _luminance(app_background) < 0.2  # the page really is dark
+        legend = frame.locator(".sm-legend")
+        legend.locator("summary", has_text="Legend").click()
+        colours = legend.evaluate(
+            "e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]"
+        )
+        text, background = (_luminance(c) for c in colours)
+        ratio = (max(text, background) + 0.05) / (min(text, background) + 0.05)
+        assert ratio >= 7, colours
+    finally:
+        context.close()
 
 
-def test_clicking_a_zone_opens_its_provenance_card(page, server):
+def _luminance(css_colour: str) -> float:
+    channels = [float(v) for v in css_colour[css_colour.index("(") + 1 : -1].split(",")]
+    r, g, b = (
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        for c in (v / 255 for v in channels[:3])
+    )
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_keyboard_stops_have_names_and_the_frame_a_title(page, server):
     frame = _open(page, server)
-    _click_zone(page, frame)
-    card = page.locator(".card", has_text="Derivation")
-    card.wait_for(timeout=30_000)
-    text = card.inner_text()
-    assert "Intersection of: within" in text and "inside Iraq" in text
-    assert card.locator("a[href^='https://']").count() >= 1
+    title = frame.frame_element().get_attribute("title")
+    assert title and "streamlit" not in title.lower() and "Map" in title
+    unnamed = frame.evaluate(
+        """() => Array.from(document.querySelectorAll(
+              'a[href], button, input, [tabindex]:not([tabindex="-1"])'))
+            .filter(e => !e.disabled && e.offsetParent !== null)
+            .filter(e => !(e.getAttribute('aria-label') || e.title ||
+                           e.textContent.trim()))
+            .map(e => e.outerHTML.slice(0, 80))"""
+    )
+    assert unnamed == []
+    # Countries and governorates are scenery: never a pointer or keyboard target.
+    assert frame.locator(".leaflet-interactive[stroke='#6b6b6b']").count() == 0
+    assert frame.locator(".leaflet-interactive[stroke='#9a9a9a']").count() == 0
 
 
 def _ring_areas(rings) -> list[float]:
@@ -288,7 +361,7 @@ def test_standalone_html_works_offline(page, server, tmp_path, browser):
     )
     assert standalone.locator('path[stroke="#b30000"]').count() >= 5
     assert all(url.startswith(("file:", "data:")) for url in requests)
-    assert standalone.locator(".strikemap-legend").is_visible()
+    assert standalone.locator(".sm-legend").is_visible()
     offline.close()
 
 
@@ -301,7 +374,7 @@ def test_view_buttons_jump_to_iraq_and_the_region(page, server):
         return float(text.split()[0]) * (1 if text.endswith("km") else 0.001)
 
     def after_click(label: str, before: float) -> float:
-        frame.locator(".strikemap-views button", has_text=label).click()
+        frame.locator(".sm-views button", has_text=label).click()
         deadline = time.monotonic() + 10
         while km() == before and time.monotonic() < deadline:
             time.sleep(0.1)  # fitBounds animates the zoom

@@ -11,7 +11,6 @@ from dataclasses import replace
 import pytest
 
 from layers.map.build import build_map
-from layers.map.data import prepare_display
 from layers.page.downloads import downloads
 from layers.page.view import apply_view, default_state, options_for
 from layers.params import LayerParams
@@ -21,10 +20,9 @@ from layers.params import LayerParams
 def items(layers, catalogue):
     state = replace(default_state(options_for(catalogue.events)), countries=("SYR",))
     shown = apply_view(layers, state)
-    display = prepare_display(shown)
     return {
         i.file_name: i
-        for i in downloads(shown, LayerParams(), lambda: build_map(display))
+        for i in downloads(shown, LayerParams(), lambda: build_map(shown))
     }
 
 
@@ -47,8 +45,12 @@ def test_zip_holds_every_shown_layer(items):
     )
     names = set(archive.namelist())
     assert "events.geojson" in names and "strike_zones.geojson" in names
+    assert "events.kml" in names and "strike_zones.kml" in names
     for name in names:
-        assert json.loads(archive.read(name))["type"] == "FeatureCollection"
+        if name.endswith(".geojson"):
+            assert json.loads(archive.read(name))["type"] == "FeatureCollection"
+        else:
+            assert archive.read(name).startswith(b"<?xml")
 
 
 def test_csv_holds_the_filtered_events(items):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -12,7 +14,6 @@ from geo.errors import ContradictoryConstraintsError
 from layers.border_corridor import border_line
 from layers.params import REGION_CRS, LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, LAYERS, build_layers, get_layer
-from layers.sources import read_catalogue
 from tests.conftest import (
     ABU_KAMAL,
     AL_MAYADIN,
@@ -22,7 +23,6 @@ from tests.conftest import (
     DEIR_EZ_ZOR,
 )
 from tests.geodesy import GEOD, edge_distances_m
-from tests.test_catalogue import _edit
 
 
 @pytest.mark.parametrize("spec", LAYERS, ids=lambda spec: spec.name)
@@ -172,12 +172,15 @@ def test_events_carry_precision_and_uncertainty(layers, catalogue):
     assert events["precision"].str.match(r"P\d: ").all()
 
 
-def test_contradictory_sources_raise_a_clear_error(reference, catalogue_copy):
+def test_contradictory_sources_raise_a_clear_error(reference, catalogue):
     # A Syrian strike anchored in Baghdad: Syria and a 30 km disc do not meet.
-    _edit(catalogue_copy / "events.csv", 5, "lat", "33.3")
-    _edit(catalogue_copy / "events.csv", 5, "lon", "44.4")
-    _edit(catalogue_copy / "events.csv", 5, "candidates", "")
-    inputs = LayerInputs(reference, read_catalogue(catalogue_copy))
+    # (The reader rejects such a row; the layer must still fail clearly if
+    # handed one, so the frame is edited after reading.)
+    events = catalogue.events.copy()
+    row = events["event_id"] == "S-SY-1"
+    events.loc[row, ["lat", "lon", "candidates"]] = [33.3, 44.4, ""]
+    events.loc[row, "geometry"] = Point(44.4, 33.3)
+    inputs = LayerInputs(reference, replace(catalogue, events=events))
     with pytest.raises(ContradictoryConstraintsError, match=r"S-SY-1.*contradict"):
         build_layers(inputs, LayerParams(), ["strike_zones"])
 

@@ -1,40 +1,80 @@
-"""Map building: what the rendered page must and must not contain."""
+"""Map building: the shell, the data payload, and what the page must not contain."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 
+import folium
 import pytest
 import shapely
+from pyproj import Geod
 
-from layers.map.build import build_map, map_html
-from layers.map.data import display_frame, prepare_display, select_events
-from layers.map.legend import legend_html
+from layers.map.assets import ENGINE_SOURCE
+from layers.map.build import (
+    CHANNEL_KEY,
+    DataLayer,
+    build_map,
+    build_shell,
+    map_html,
+    shell_options,
+)
+from layers.map.channel import read_report
+from layers.map.data import (
+    DATA_DECIMALS,
+    MapView,
+    context_collection,
+    prepare_context,
+    view_payload,
+)
+from layers.map.legend import legend_rows, precision_words
 from layers.map.style import HATCH_ID
+from layers.registry import LAYER_NAMES, LAYERS
+from layers.sources.schema import PRECISION_CLASSES
 
 CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "netdna")
+HOSTILE = (
+    "{{7*7}}",
+    "</script><script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+)
 
 
 @pytest.fixture(scope="module")
-def display(layers):
-    return prepare_display(layers)
+def page(layers):
+    return map_html(build_map(layers))
 
 
 @pytest.fixture(scope="module")
-def page(display):
-    return map_html(build_map(display))
+def payload(layers):
+    return view_payload(layers)
+
+
+def _layer(payload: dict, name: str) -> dict:
+    return next(layer for layer in payload["layers"] if layer["name"] == name)
 
 
 def test_page_loads_leaflet_locally_and_nothing_from_a_cdn(page):
     for host in CDN_HOSTS:
         assert host not in page
     assert '<script src="/app/static/vendor/leaflet/leaflet.js"></script>' in page
+    assert '<script src="/app/static/strikemap/strikemap.js"></script>' in page
     assert "bootstrap" not in page.lower() and "font-awesome" not in page.lower()
 
 
-def test_same_input_same_page(display, page):
+def test_same_input_same_page(layers, page):
     # Identical script => streamlit-folium keeps the map instead of rebuilding it.
-    assert map_html(build_map(display)) == page
+    assert map_html(build_map(layers)) == page
+
+
+def test_shell_does_not_depend_on_the_data(layers):
+    context = {name: {"fine": "a.json", "coarse": "b.json"} for name in LAYER_NAMES}
+    shell = map_html(build_shell(context))
+    assert "S-IQ-1" not in shell and "K1-20191227" not in shell
+    assert shell == map_html(build_shell(context))
+    assert len(shell) < 20_000
 
 
 def test_no_tiles_with_the_vector_basemap(page):
@@ -50,78 +90,227 @@ def test_no_tiles_with_the_vector_basemap(page):
     ],
 )
 def test_online_basemaps_carry_their_attribution(
-    display, basemap, url_part, attribution
+    layers, basemap, url_part, attribution
 ):
-    page = map_html(build_map(display, basemap=basemap))
+    page = map_html(build_map(layers, basemap=basemap))
     assert "L.tileLayer" in page and url_part in page
     assert re.search(rf'"attribution": "[^\n]*{attribution}', page)
 
 
-def test_bad_basemap_or_view_is_refused(display):
+def test_bad_basemap_or_view_is_refused(layers):
     with pytest.raises(ValueError, match="unknown basemap 'Ink'"):
-        build_map(display, basemap="Ink")
+        build_map(layers, basemap="Ink")
     with pytest.raises(ValueError, match="unknown view"):
-        build_map(display, view="Mars")
+        build_map(layers, view="Mars")
 
 
-def test_area_only_events_have_no_pin(display, catalogue):
-    classes = {
-        f["properties"]["event_id"]: f["properties"]["precision_class"]
-        for f in display["events:sites"]["features"]
-    }
-    assert classes and set(classes.values()) <= {"P1", "P2"}
-    ringed = {f["properties"]["event_id"] for f in display["events:rings"]["features"]}
+def test_every_layer_is_drawn_by_a_kind_the_engine_knows():
+    engine = ENGINE_SOURCE.read_text()
+    kinds = re.search(r"var DRAWERS = \{(.*?)\};", engine, re.S).group(1)
+    for spec in LAYERS:
+        assert re.search(rf"\b{spec.draw}:", kinds), spec.name
+
+
+def test_area_only_events_have_no_pin(payload, catalogue):
+    events = _layer(payload, "events")["data"]
+    classes = dict(zip(events["id"], events["pc"], strict=True))
     strikes = set(
         catalogue.events.query("group_id == 'US-STRIKES-20191229'")["event_id"]
     )
-    assert not ringed & strikes  # the strikes are drawn as their zones
-    assert (
-        "GOO-KOKUKA" in ringed and "GOO-KOKUKA" not in classes
-    )  # P3 at sea: ring only
+    assert not set(classes) & strikes  # the strikes are drawn as their zones
+    assert classes["GOO-KOKUKA"] == "P3"  # at sea: its ring, no dot
+    engine = ENGINE_SOURCE.read_text()
+    # The engine draws a dot only for classes outside areaClasses.
+    assert "if (!area)" in engine
+    assert shell_options({}, tiles=False)["areaClasses"] == ["P3", "P4", "P5", "P6"]
+
+
+def test_events_are_sent_as_centre_and_radius_not_rings(payload, layers):
+    events = _layer(payload, "events")["data"]
+    k1 = events["id"].index("K1-20191227")
+    row = layers["events"].set_index("event_id").loc["K1-20191227"]
+    assert events["r"][k1] == row["uncertainty_m"]
+    assert events["lon"][k1] == round(row["lon"], DATA_DECIMALS)
+    assert ["Uncertainty radius", "2 km"] in events["tip"][k1]
+
+
+def test_tooltip_words_match_the_card(payload):
+    events = _layer(payload, "events")["data"]
+    k1 = events["id"].index("K1-20191227")
+    words = PRECISION_CLASSES["P2"][0]  # what the card says
+    assert ["Precision", f"P2: {words}"] in events["tip"][k1]
+    assert [row[0] for row in events["tip"][k1]].count("Uncertainty radius") == 1
+    zones = _layer(payload, "strike_zones")["data"]["features"]["features"]
+    tips = {f["properties"]["id"]: dict(f["properties"]["tip"]) for f in zones}
+    assert tips["S-IQ-3"]["Uncertainty radius"] == "40 km"
+
+
+def test_zones_of_a_group_share_one_fill_and_keep_their_outlines(payload):
+    zones = _layer(payload, "strike_zones")["data"]
+    outlines = [f["properties"]["id"] for f in zones["features"]["features"]]
+    assert sorted(outlines) == ["S-IQ-1", "S-IQ-2", "S-IQ-3", "S-SY-1", "S-SY-2"]
+    # Iraq and Syria: one fill each, not five stacked fills.
+    assert len(zones["fill"]["features"]) == 2
+    assert {f["properties"]["klass"] for f in zones["fill"]["features"]} == {"P5"}
 
 
 def test_region_level_zones_are_hatched(page):
     assert f'<pattern id="{HATCH_ID}"' in page
-    assert f"url(#{HATCH_ID})" in page
+    assert "url(#" in ENGINE_SOURCE.read_text()
 
 
-def test_legend_explains_classes_and_hatching():
-    legend = legend_html(["Air/drone strike"])
-    assert "hatched" in legend and "No pin" in legend
-    for code in ("P1", "P2", "P3", "P4", "P5", "P6"):
-        assert f"{code}:" in legend
-
-
-def test_data_text_is_escaped(layers):
-    events = layers["events"].copy()
-    events.loc[events.index[0], "title"] = "<script>alert(1)</script>"
-    frame = display_frame(events, ("title",))
-    assert frame["title"].iloc[0] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+def test_legend_comes_from_the_specs_and_explains_classes():
+    rows = legend_rows()
+    switched = [row["layer"] for row in rows if "layer" in row]
+    assert sorted(switched) == sorted(LAYER_NAMES)
+    titles = {row.get("text") for row in rows}
+    assert {spec.title for spec in LAYERS} <= titles
+    text = " ".join(row.get("text", "") for row in rows)
+    assert "hatched" in text and "No pin" in text
+    assert [code for code, _ in precision_words()] == [f"P{i}" for i in range(1, 7)]
 
 
 def test_context_is_simplified_but_keeps_shared_borders(layers):
-    frame = display_frame(layers["countries"], ("name",), simplify=True)
+    collection = context_collection(layers["countries"], 0.003)
+    geometries = shapely.from_geojson(
+        [json.dumps(f["geometry"]) for f in collection["features"]]
+    )
     before = shapely.get_num_coordinates(layers["countries"].geometry.values).sum()
-    after = shapely.get_num_coordinates(frame.geometry.values).sum()
-    assert after < before
+    assert shapely.get_num_coordinates(geometries).sum() < before
     # No gap or overlap opens between neighbours (e.g. along the Iraq-Syria line).
-    assert shapely.coverage_is_valid(frame.geometry.values)
+    assert shapely.coverage_is_valid(shapely.make_valid(geometries))
 
 
-def test_select_events_narrows_event_collections_only(display):
-    narrowed = select_events(display, ["K1-20191227"])
-    assert [
-        f["properties"]["event_id"] for f in narrowed["events:sites"]["features"]
-    ] == ["K1-20191227"]
-    assert narrowed["strike_zones"]["features"] == []
-    assert narrowed["countries"] is display["countries"]
+def test_context_has_a_coarse_level_for_small_zooms(layers):
+    context = prepare_context(layers)
+    for name in ("countries", "admin1"):
+        fine = json.dumps(context[name]["fine"])
+        assert len(json.dumps(context[name]["coarse"])) < len(fine)
+
+
+def test_filtered_layers_give_a_smaller_payload(layers, catalogue):
+    from dataclasses import replace
+
+    from layers.page.view import apply_view, default_state, options_for
+
+    state = replace(default_state(options_for(catalogue.events)), countries=("SYR",))
+    payload = view_payload(apply_view(layers, state))
+    zones = _layer(payload, "strike_zones")["data"]["features"]["features"]
+    assert {f["properties"]["id"] for f in zones} == {"S-SY-1", "S-SY-2"}
+    assert "K1-20191227" not in _layer(payload, "events")["data"]["id"]
+
+
+def test_many_events_in_view_become_counts(layers):
+    events = layers["events"]
+    payload = view_payload(
+        layers, view=MapView(bounds=(20.0, 35.0, 40.0, 60.0), zoom=5), limit=5
+    )
+    data = _layer(payload, "events")["data"]
+    assert data["id"] == [] and sum(data["cells"]["n"]) > 5
+    drawn = (~events["precision_class"].isin(["P6"])) & ~events["event_id"].isin(
+        layers["strike_zones"]["event_id"]
+    )
+    assert sum(data["cells"]["n"]) == int(drawn.sum())
+    assert "counts per cell" in payload["status"]
+
+
+def test_events_outside_the_view_are_counted_not_dropped(layers):
+    payload = view_payload(
+        layers, view=MapView(bounds=(33.0, 43.0, 34.0, 45.0), zoom=8), limit=10
+    )
+    data = _layer(payload, "events")["data"]
+    assert data["id"] and all(33 <= lat <= 34 for lat in data["lat"])
+    assert "outside the view" in payload["status"]
+
+
+def _hostile_layers(layers, text):
+    events = layers["events"].copy()
+    site = events.index[events["event_id"] == "K1-20191227"][0]
+    for column in ("title", "sub_event_type"):
+        events.loc[site, column] = f"A{text}B"
+    zones = layers["strike_zones"].copy()
+    zones.loc[zones.index[0], "title"] = f"A{text}B"
+    return {**layers, "events": events, "strike_zones": zones}
 
 
 def test_template_syntax_in_data_is_shown_not_evaluated(layers):
-    events = layers["events"].copy()
-    site = events.index[events["precision_class"] == "P2"][0]
-    events.loc[site, "title"] = "A{{7*7}}B {% raw %}C"
-    html_page = map_html(build_map(prepare_display({**layers, "events": events})))
+    html_page = map_html(build_map(_hostile_layers(layers, "{{7*7}} {% raw %}C")))
     assert "A49B" not in html_page
-    # The braces reach the browser as character references inside the JSON.
-    assert "A\\u0026#123;\\u0026#123;7*7\\u0026#125;\\u0026#125;B" in html_page
+    # The braces reach the browser as \u escapes inside the JSON payload.
+    assert "A\\u007b\\u007b7*7\\u007d\\u007d \\u007b% raw %\\u007dCB" in html_page
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_text_comes_out_literally(layers, text):
+    hostile = _hostile_layers(layers, text)
+    html_page = map_html(build_map(hostile))
+    assert "A49B" not in html_page and "<img src=x" not in html_page
+    assert html_page.count("</script>") == map_html(build_map(layers)).count(
+        "</script>"
+    )
+    # What st_folium is fed: the swapped data layer's script.
+    layer = DataLayer(view_payload(hostile)).add_to(folium.Map(tiles=None))
+    script = layer._template.module.script(layer)
+    payload = json.loads(script[script.index("{") : script.rindex("}") + 1])
+    titles = _layer(payload, "events")["data"]["title"]
+    assert f"A{text}B" in titles  # decoded, it is the text itself, unchanged
+    assert "<" not in layer.payload and "{{" not in layer.payload
+
+
+def test_report_is_checked_before_use():
+    good = {
+        "lat": 34.4,
+        "lon": 41.0,
+        "zoom": 9,
+        "bounds": [33.9, 40.3, 34.9, 41.7],
+        "hidden": ["strike_areas", "nonsense"],
+        "pick": "S-IQ-1",
+        "seq": 2,
+    }
+    report = read_report(good, layer_names=LAYER_NAMES, event_ids=["S-IQ-1"])
+    assert report.hidden == ("strike_areas",) and report.pick == "S-IQ-1"
+    assert report.view.zoom == 9
+    bad = read_report({**good, "pick": "X"}, layer_names=(), event_ids=["S-IQ-1"])
+    assert bad.pick == "" and bad.hidden == ()
+    assert read_report({**good, "zoom": "9"}, layer_names=(), event_ids=()) is None
+    assert read_report("{{7*7}}", layer_names=(), event_ids=()) is None
+    assert CHANNEL_KEY == "last_geocoder_result"
+
+
+NODE = shutil.which("node")
+
+
+@pytest.mark.skipif(NODE is None, reason="needs node to run the engine's maths")
+@pytest.mark.parametrize("lat", [0.0, 25.9, 34.38, 60.0])
+@pytest.mark.parametrize(
+    "radius", [100.0, 500.0, 2_000.0, 20_000.0, 40_000.0, 300_000.0, 600_000.0]
+)
+def test_drawn_rings_stay_within_0_1_percent_of_the_radius(lat, radius):
+    lon = 41.06417
+    script = (
+        "global.window = {}; require(process.argv[1]);"
+        f"const ring = window.StrikeMap.ring({lon}, {lat}, {radius});"
+        "const mids = ring.map((p, i) => { const q = ring[(i + 1) % ring.length];"
+        " return [(p[0] + q[0]) / 2, (p[1] + q[1]) / 2]; });"
+        "console.log(JSON.stringify({ring, mids}));"
+    )
+    out = subprocess.run(
+        [NODE, "-e", script, str(ENGINE_SOURCE)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    drawn = json.loads(out.stdout)
+    geod = Geod(ellps="WGS84")
+    for points in (drawn["ring"], drawn["mids"]):
+        lats = [p[0] for p in points]
+        lons = [p[1] for p in points]
+        # Rounded as sent to the browser, then measured on the ellipsoid.
+        _, _, distances = geod.inv(
+            [round(lon, DATA_DECIMALS)] * len(points),
+            [round(lat, DATA_DECIMALS)] * len(points),
+            lons,
+            lats,
+        )
+        worst = max(abs(d - radius) / radius for d in distances)
+        assert worst < 0.001, (radius, lat, worst)

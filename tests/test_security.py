@@ -20,7 +20,6 @@ from streamlit.testing.v1 import AppTest
 from geo.safe import csv_cell
 from layers.__main__ import main as cli
 from layers.map.build import build_map, map_html
-from layers.map.data import prepare_display
 from layers.page.card import LINK_WITHHELD, card_html
 from layers.page.downloads import downloads
 from layers.params import LayerInputs, LayerParams
@@ -39,6 +38,7 @@ TYPED = {
     "event_type",
     "sub_event_type",
     "country",
+    "admin1",  # a governorate of the reference data, checked against it
     "lat",
     "lon",
     "precision_class",
@@ -75,8 +75,7 @@ def hostile_layers(reference, hostile_catalogue):
 
 @pytest.fixture(scope="module")
 def hostile_items(hostile_layers):
-    display = prepare_display(hostile_layers)
-    items = downloads(hostile_layers, LayerParams(), lambda: build_map(display))
+    items = downloads(hostile_layers, LayerParams(), lambda: build_map(hostile_layers))
     return {item.file_name: item for item in items}
 
 
@@ -135,6 +134,13 @@ def test_card_shows_every_field_literally_and_links_only_http(
     ]
     assert hrefs and all(h.startswith(("https://", "http://")) for h in hrefs)
     assert all(not set(h) & set("\"'<> ") for h in hrefs)
+    # javascript:, data:, a URL with quotes and brackets, and no URL at all:
+    # each shown as text, with the link withheld.
+    cards = html.unescape("".join(card_html(e) for e in events.to_dict("records")))
+    withheld = [u for u in hostile_catalogue.sources["url"] if "example.org" not in u]
+    assert len(withheld) == 4
+    for url in withheld:
+        assert f"{LINK_WITHHELD}: {url or 'no address'}" in cards, url
 
 
 def _hrefs(card: str) -> list[str]:
@@ -155,7 +161,7 @@ def test_card_withholds_a_link_that_is_not_http(hostile_catalogue):
 
 
 def test_map_html_shows_text_literally_and_evaluates_nothing(hostile_layers):
-    page = map_html(build_map(prepare_display(hostile_layers)))
+    page = map_html(build_map(hostile_layers))
     assert_inert(page, cwd=os.getcwd())
     assert "{{7*7}}" in decoded(page)
 
@@ -265,7 +271,9 @@ def test_page_draws_the_hostile_catalogue_and_evaluates_nothing(monkeypatch):
         for c in at.get("component_instance")
         if c.proto.component_name == "streamlit_folium.st_folium"
     ]
-    script = json.loads(components[0].proto.json_args)["script"]
+    args = json.loads(components[0].proto.json_args)
+    # What st_folium is fed: the shell's script and the data swapped into it.
+    script = args["script"] + "\n" + args["feature_group"]
     assert_inert(script, cwd=os.getcwd())
     events = read_catalogue(HOSTILE_DIR).events
     assert events["event_id"].iloc[0] in decoded(script)  # "{{ 'JINJA' ~ ...}}"

@@ -49,6 +49,25 @@ def test_url_round_trip(options):
     assert back == state and notices == []
 
 
+def test_map_view_and_layers_round_trip_through_the_url(options):
+    state = replace(
+        default_state(options), lat=34.38, lon=41.06, zoom=9, hidden=("places",)
+    )
+    query = to_query(state, options)
+    assert query == {"lat": "34.38", "lon": "41.06", "zoom": "9", "hidden": "places"}
+    back, notices = parse_query(query, options)
+    assert back == state and notices == []
+    # Showing every layer (even the ones hidden by default) is kept too.
+    shown_all = to_query(replace(state, hidden=()), options)
+    assert parse_query(shown_all, options)[0].hidden == ()
+
+
+def test_half_a_map_view_is_ignored_with_a_notice(options):
+    state, notices = parse_query({"lat": "34", "zoom": "99"}, options)
+    assert state.zoom is None and state.lat is None
+    assert any("'zoom'" in n for n in notices)
+
+
 def test_default_state_has_an_empty_query(options):
     assert to_query(default_state(options), options) == {}
 

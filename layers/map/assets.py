@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import base64
 import filecmp
+import hashlib
+import json
 import re
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +25,11 @@ import xstatic.pkg.leaflet as xs_leaflet
 #: map runs in an iframe of streamlit-folium's component).
 STATIC_URL = "/app/static"
 VENDOR = "vendor/leaflet"
+#: The map's own script (project code, kept in layers/map/js) and the folder
+#: of generated context-layer files, both under ``static/``.
+ENGINE_DIR = "strikemap"
+ENGINE_SOURCE = Path(__file__).resolve().parent / "js" / "strikemap.js"
+CONTEXT_DIR = "strikemap/data"
 #: Files the map uses, relative to the XStatic data folder.
 LEAFLET_FILES = (
     "leaflet.js",
@@ -41,6 +49,7 @@ class AssetUrls:
     js: str = f"{STATIC_URL}/{VENDOR}/leaflet.js"
     css: str = f"{STATIC_URL}/{VENDOR}/leaflet.css"
     images: str = f"{STATIC_URL}/{VENDOR}/images/"
+    engine: str = f"{STATIC_URL}/{ENGINE_DIR}/strikemap.js"
 
 
 #: The default: files served by Streamlit from ``static/``.
@@ -84,7 +93,48 @@ def install_static_assets(static_dir: Path) -> list[Path]:
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dst)
         copied.append(dst)
+    engine = static_dir / ENGINE_DIR / ENGINE_SOURCE.name
+    if not (engine.is_file() and filecmp.cmp(ENGINE_SOURCE, engine, shallow=False)):
+        engine.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ENGINE_SOURCE, engine)
+        copied.append(engine)
     return copied
+
+
+def install_context(
+    static_dir: Path, context: Mapping[str, Mapping[str, dict]]
+) -> dict[str, dict[str, str]]:
+    """Write the context layers as JSON files the browser fetches once and caches.
+
+    File names carry a hash of the content, so a changed layer gets a new URL
+    and an unchanged one is never written or downloaded twice.
+
+    Parameters
+    ----------
+    static_dir
+        The app's static folder.
+    context
+        ``layers.map.data.prepare_context`` output: name -> level -> GeoJSON.
+
+    Returns
+    -------
+    name -> level -> URL.
+    """
+    target = static_dir / CONTEXT_DIR
+    urls: dict[str, dict[str, str]] = {}
+    for name, levels in context.items():
+        for level, collection in levels.items():
+            text = json.dumps(collection, separators=(",", ":"))
+            digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+            file_name = f"{name}-{level}-{digest}.json"
+            path = target / file_name
+            if not path.is_file():
+                target.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp")
+                tmp.write_text(text, encoding="utf-8")
+                tmp.replace(path)
+            urls.setdefault(name, {})[level] = f"{STATIC_URL}/{CONTEXT_DIR}/{file_name}"
+    return urls
 
 
 def _data_uri(path: Path) -> str:
@@ -120,6 +170,12 @@ def inline_leaflet(html: str, urls: AssetUrls = LOCAL_ASSETS) -> str:
         rf'<script src="{re.escape(urls.js)}"></script>',
         lambda _: f"<script>{js}</script>",
         html,
+    )
+    engine = ENGINE_SOURCE.read_text(encoding="utf-8")
+    page = re.sub(
+        rf'<script src="{re.escape(urls.engine)}"></script>',
+        lambda _: f"<script>{engine}</script>",
+        page,
     )
     page = re.sub(
         rf'<link rel="stylesheet" href="{re.escape(urls.css)}"/>',

@@ -1,133 +1,173 @@
-"""Build the folium map from prepared layer data, with offline Leaflet assets.
+"""Build the map: a shell drawn once, and data layers sent as data.
 
-Pure code: takes the output of ``layers.map.data.prepare_display`` (where every
-text from data was HTML-escaped, because folium's tooltips insert values as
-HTML) and returns a ``folium.Map``; nothing here knows about Streamlit.
+The shell (basemap, context layers, legend, controls, the drawing engine) does
+not depend on the filters, so its script is the same on every rerun and the
+browser keeps the map, its view and its open legend. What the filters choose is
+a payload (``layers.map.data.view_payload``) wrapped in a :class:`DataLayer`,
+which streamlit-folium swaps into the live map (``feature_group_to_add``).
+:func:`build_map` puts both into one self-contained map for the HTML download.
+
+Text from data reaches the browser only inside ``script_json`` payloads and is
+set with ``textContent`` there; nothing from data becomes template source.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping
 
 import folium
-from branca.element import Element
+from branca.element import Element, JavascriptLink, MacroElement
+from folium.elements import JSCSSMixin
+from jinja2 import Template
 
+from geo.safe import script_json
 from layers.map.assets import LOCAL_ASSETS, AssetUrls
-from layers.map.legend import (
-    HATCH_SVG,
-    PAGE_CSS,
-    HtmlControl,
-    IconPath,
-    Labels,
-    legend_html,
-    views_html,
+from layers.map.data import (
+    COARSE_AREAS,
+    FINE_FROM_ZOOM,
+    MapView,
+    prepare_context,
+    view_payload,
 )
-from layers.map.style import (
-    DEFAULT_EVENT_COLOUR,
-    EVENT_COLOURS,
-    FIELD_LABELS,
-    HATCH_ID,
-    TILE_PROVIDERS,
-    VIEWS,
-)
-from layers.registry import LAYERS, LayerSpec
+from layers.map.legend import HATCH_SVG, PAGE_CSS, legend_rows, precision_words
+from layers.map.style import HATCH_ID, TILE_PROVIDERS, VIEWS
+from layers.registry import LAYERS
+
+#: The key of streamlit-folium's returned value that carries the engine's
+#: reports (view, hidden layers, pick). streamlit-folium fills it only from a
+#: geocoder plugin, which this map never has, so nothing else writes it.
+CHANNEL_KEY = "last_geocoder_result"
+#: What the map frame is called for screen readers and the browser.
+MAP_TITLE = "Map of the 29 Dec 2019 strikes and related events"
+#: The id the data layer must have: streamlit-folium names the swapped group
+#: ``feature_group_<index>``.
+DATA_LAYER_ID = "feature_group_0"
 
 
-def _tooltip(fields: Iterable[str]) -> folium.GeoJsonTooltip:
-    fields = list(fields)
-    return folium.GeoJsonTooltip(
-        fields=fields,
-        aliases=[FIELD_LABELS.get(f, f) for f in fields],
-        sticky=True,
-        localize=False,
-    )
+class _Text(Element):
+    """Text put into the page as it is: never compiled or rendered as a template.
 
-
-def _zone_style(feature: dict, base: Mapping[str, object]) -> dict:
-    style = dict(base)
-    if feature["properties"].get("precision_class") in ("P4", "P5"):
-        style.update(fillColor=f"url(#{HATCH_ID})", fillOpacity=1.0, dashArray="5 3")
-    return style
-
-
-def _event_colour(sub_event_type: str) -> str:
-    return EVENT_COLOURS.get(html.unescape(sub_event_type or ""), DEFAULT_EVENT_COLOUR)
-
-
-class _GeoJson(folium.GeoJson):
-    """folium.GeoJson that takes its bounds from the collection's ``bbox``.
-
-    folium walks every coordinate in Python to find a layer's bounds (which
-    streamlit-folium asks for on each rerun); the bbox was computed once with
-    numpy when the collection was prepared.
+    branca wraps each element's script in a new ``Element``, which compiles it
+    as a Jinja template and renders it again; for a payload of data that is
+    both slow (a compile per rerun) and a way for data to become template
+    source. This element skips both.
     """
 
-    def _get_self_bounds(self) -> list[list[float | None]]:
-        bbox = self.data.get("bbox")
-        if not bbox:
-            return super()._get_self_bounds()
-        west, south, east, north = bbox
-        return [[south, west], [north, east]]
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: object) -> str:
+        """The text itself."""
+        return self.text
 
 
-def _add_events(
-    fmap: folium.Map, display: Mapping[str, dict], spec: LayerSpec, *, show: bool
-) -> None:
-    group = folium.FeatureGroup(name=spec.title, show=show)
-    fields = list(spec.tooltip_fields)
-    if display.get("events:rings", {}).get("features"):
-        _GeoJson(
-            display["events:rings"],
-            name=f"{spec.title}: uncertainty",
-            style_function=lambda f: {
-                "color": _event_colour(f["properties"]["sub_event_type"]),
-                "weight": 1.2,
-                "dashArray": "4 4",
-                "fillOpacity": 0.06,
-            },
-            tooltip=_tooltip(fields),
-            zoom_on_click=False,
-        ).add_to(group)
-    if display.get("events:sites", {}).get("features"):
-        _GeoJson(
-            display["events:sites"],
-            name=f"{spec.title}: sites",
-            marker=folium.CircleMarker(radius=6, weight=1.5, fill=True),
-            style_function=lambda f: {
-                "color": "#222222",
-                "fillColor": _event_colour(f["properties"]["sub_event_type"]),
-                "fillOpacity": 0.9,
-            },
-            tooltip=_tooltip(fields),
-            zoom_on_click=False,
-        ).add_to(group)
-    group.add_to(fmap)
+def _add_script_as_text(element: MacroElement, kwargs: dict) -> None:
+    script = element._template.module.script(element, kwargs)
+    element.get_root().script.add_child(_Text(script), name=element.get_name())
 
 
-def _add_places(
-    fmap: folium.Map, collection: dict, spec: LayerSpec, *, show: bool
-) -> None:
-    group = folium.FeatureGroup(name=spec.title, show=show)
-    _GeoJson(
-        collection,
-        name=spec.title,
-        marker=folium.CircleMarker(radius=2.5, weight=1, fill=True),
-        style_function=lambda _f: {
-            "color": "#333333",
-            "fillColor": "#ffffff",
-            "fillOpacity": 1.0,
-        },
-        tooltip=_tooltip(spec.tooltip_fields),
-        zoom_on_click=False,
-    ).add_to(group)
-    # Names were HTML-escaped by display_frame.
-    labels = [
-        (str(f["properties"]["name"]), *reversed(f["geometry"]["coordinates"]))
-        for f in collection["features"]
-    ]
-    Labels(labels).add_to(group)
-    group.add_to(fmap)
+class Engine(JSCSSMixin, MacroElement):
+    """Loads the drawing engine and sets up the shell (once per basemap)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        StrikeMap.init({{ this._parent.get_name() }}, {{ this.options }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, options: Mapping[str, object], urls: AssetUrls) -> None:
+        super().__init__()
+        self._name = "Engine"
+        self.options = script_json(options)
+        self.default_js = [("strikemap", urls.engine)]
+        self.default_css = []
+
+    def render(self, **kwargs: object) -> None:
+        """Link the engine's script in the page head; add the set-up call."""
+        for name, url in self.default_js:
+            self.get_root().header.add_child(JavascriptLink(url), name=name)
+        _add_script_as_text(self, kwargs)
+
+
+class DataLayer(folium.FeatureGroup):
+    """The filtered data as one payload, drawn by ``StrikeMap.update``."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = StrikeMap.update(
+            {{ this._parent.get_name() }}, {{ this.payload }}
+        ).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: Mapping[str, object]) -> None:
+        super().__init__(name="data", control=False)
+        # streamlit-folium refers to the swapped group as feature_group_<id>.
+        self._name = "FeatureGroup"
+        self.payload = script_json(payload)
+
+    def render(self, **kwargs: object) -> None:
+        """Add the drawing call (the payload is never template source)."""
+        _add_script_as_text(self, kwargs)
+
+
+def _context_options(
+    sources: Mapping[str, Mapping[str, object]],
+) -> list[dict]:
+    out = []
+    for spec in LAYERS:
+        if spec.context and spec.name in sources:
+            out.append(
+                {
+                    "name": spec.name,
+                    "title": spec.title,
+                    "kind": spec.draw,
+                    "style": dict(spec.style),
+                    "fine": sources[spec.name]["fine"],
+                    "coarse": sources[spec.name]["coarse"],
+                    "fineFrom": FINE_FROM_ZOOM,
+                }
+            )
+    return out
+
+
+def shell_options(
+    context: Mapping[str, Mapping[str, object]],
+    *,
+    tiles: bool,
+    hidden: Iterable[str] | None = None,
+) -> dict:
+    """The engine's start-up options (JSON-ready).
+
+    Parameters
+    ----------
+    context
+        name -> {"fine", "coarse"}: URLs of the context files, or the GeoJSON.
+    tiles
+        Whether a tile basemap is under the vectors (context fills then clear).
+    hidden
+        Layers switched off at start; None for the specs' defaults.
+    """
+    return {
+        "title": MAP_TITLE,
+        "channel": CHANNEL_KEY,
+        "hatch": HATCH_ID,
+        "tiles": tiles,
+        "areaClasses": ["P3", "P4", "P5", "P6"],
+        "coarseClasses": list(COARSE_AREAS),
+        "views": [[label, [list(sw), list(ne)]] for label, (sw, ne) in VIEWS.items()],
+        "context": _context_options(context),
+        "legend": legend_rows(),
+        "words": precision_words(),
+        "initialHidden": sorted(
+            {s.name for s in LAYERS if not s.shown} if hidden is None else set(hidden)
+        ),
+    }
 
 
 def _stabilise_ids(root: folium.Map) -> None:
@@ -140,43 +180,45 @@ def _stabilise_ids(root: folium.Map) -> None:
         nonlocal counter
         for child in element._children.values():
             counter += 1
-            child._id = f"{counter:06x}"
+            child._id = f"sm{counter:04d}"
             walk(child)
 
-    root._id = "000000"
+    root._id = "strikemap"
     walk(root)
     root._children = dict(
         (child.get_name(), child) for child in root._children.values()
     )
 
 
-def build_map(
-    display: Mapping[str, dict],
+def build_shell(
+    context: Mapping[str, Mapping[str, object]],
     *,
     basemap: str = "None",
     urls: AssetUrls = LOCAL_ASSETS,
-    hidden: Iterable[str] = (),
+    hidden: Iterable[str] | None = None,
     view: str = "Strike area",
 ) -> folium.Map:
-    """Build the map from prepared layers.
+    """The map without its data: basemap, context layers, legend, controls.
 
     Parameters
     ----------
-    display
-        The output of :func:`prepare_display` (narrowed as wanted).
+    context
+        name -> {"fine", "coarse"}: URLs of the context files
+        (``assets.install_context``) or the GeoJSON itself.
     basemap
         "None" (vector only: no request leaves the machine), or a key of
         ``TILE_PROVIDERS``.
     urls
-        Where Leaflet's files are served.
+        Where Leaflet and the engine are served.
     hidden
-        Layers to start switched off (the layer control can turn them on).
+        Layers to start switched off (the legend's switches turn them on);
+        None for the specs' defaults.
     view
         The key of ``VIEWS`` the map opens on.
 
     Returns
     -------
-    A new map, not rendered; the same input gives the same HTML.
+    A new map, not rendered; the same input gives the same script.
 
     Raises
     ------
@@ -189,12 +231,19 @@ def build_map(
         )
     if view not in VIEWS:
         raise ValueError(f"unknown view '{view}'; expected one of {', '.join(VIEWS)}")
-    fmap = folium.Map(location=None, tiles=None, control_scale=True, zoom_control=True)
+    fmap = folium.Map(
+        location=None,
+        tiles=None,
+        control_scale=True,
+        zoom_control=True,
+        prefer_canvas=False,
+        maxZoom=18,
+    )
     fmap.default_js = [("leaflet", urls.js)]
     fmap.default_css = [("leaflet_css", urls.css)]
     fmap.get_root().header.add_child(Element(PAGE_CSS))
     fmap.get_root().html.add_child(Element(HATCH_SVG))
-    IconPath(urls.images).add_to(fmap)
+    _IconPath(urls.images).add_to(fmap)
     if basemap != "None":
         provider = TILE_PROVIDERS[basemap]
         folium.TileLayer(
@@ -204,56 +253,71 @@ def build_map(
             max_zoom=int(provider.get("max_zoom", 18)),
             control=False,
         ).add_to(fmap)
-    hidden = set(hidden)
-    for spec in LAYERS:
-        show = spec.shown and spec.name not in hidden
-        if spec.name == "events":
-            _add_events(fmap, display, spec, show=show)
-            continue
-        collection = display.get(spec.name)
-        if not collection or not collection["features"]:
-            continue
-        if spec.name == "places":
-            _add_places(fmap, collection, spec, show=show)
-            continue
-        style = dict(spec.style)
-        if spec.name == "countries" and basemap != "None":
-            style["fillOpacity"] = 0.0
-        points = all(f["geometry"]["type"] == "Point" for f in collection["features"])
-        _GeoJson(
-            collection,
-            name=spec.title,
-            style_function=(
-                (lambda f, base=style: _zone_style(f, base))
-                if spec.name == "strike_zones"
-                else (lambda f, base=style: dict(base))
-            ),
-            tooltip=_tooltip(spec.tooltip_fields),
-            zoom_on_click=False,
-            show=show,
-            control=True,
-            marker=folium.CircleMarker(radius=7, weight=1.5, fill=True)
-            if points
-            else None,
-        ).add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    present = {
-        html.unescape(f["properties"]["sub_event_type"])
-        for name in ("events:rings", "events:sites")
-        for f in display.get(name, {}).get("features", [])
-    }
-    if "strike_zones" in display:
-        present.add("Air/drone strike")
-    legend = legend_html([t for t in EVENT_COLOURS if t in present])
-    HtmlControl(legend, position="bottomright", css_class="strikemap-legend").add_to(
-        fmap
-    )
-    HtmlControl(views_html(), position="topright", css_class="strikemap-views").add_to(
-        fmap
-    )
+    options = shell_options(context, tiles=basemap != "None", hidden=hidden)
+    Engine(options, urls).add_to(fmap)
     south_west, north_east = VIEWS[view]
     fmap.fit_bounds([list(south_west), list(north_east)])
     _stabilise_ids(fmap)
+    return fmap
+
+
+class _IconPath(MacroElement):
+    """Point Leaflet's default marker images at the local copy."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.Icon.Default.imagePath = {{ this.path }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self._name = "IconPath"
+        self.path = script_json(path)
+
+
+def build_map(
+    layers: Mapping[str, object],
+    *,
+    basemap: str = "None",
+    urls: AssetUrls = LOCAL_ASSETS,
+    hidden: Iterable[str] | None = None,
+    view: str = "Strike area",
+    selected: str = "",
+    map_view: MapView | None = None,
+) -> folium.Map:
+    """One self-contained map: the shell with its context inline, and the data.
+
+    Used for the HTML download and the tests; the dashboard sends the shell and
+    the data apart (:func:`build_shell`, :class:`DataLayer`).
+
+    Parameters
+    ----------
+    layers
+        The layers as shown (filtered), context layers included.
+    basemap, urls, hidden, view
+        As for :func:`build_shell`.
+    selected
+        The event id to highlight.
+    map_view
+        The part of the world shown (decides aggregation of many events).
+
+    Returns
+    -------
+    A new map, not rendered.
+    """
+    fmap = build_shell(
+        prepare_context(layers),
+        basemap=basemap,
+        urls=urls,
+        hidden=hidden,
+        view=view,
+    )
+    data = DataLayer(view_payload(layers, view=map_view, selected=selected))
+    data._id = DATA_LAYER_ID
+    data.add_to(fmap)
     return fmap
 
 

@@ -1,9 +1,20 @@
-"""Map data: layers turned into light, escaped, rounded GeoJSON, prepared once."""
+"""Map data: layers turned into small, plain payloads the browser draws.
+
+Two kinds of payload. Context layers (``spec.context``) never change: they are
+simplified at two resolutions once and sent as files the browser caches. Every
+other layer is sent per view as data (``view_payload``): text stays plain text
+(the browser sets it with ``textContent``) and is made safe for a script only
+where it is embedded (``geo.safe.script_json``). Events are sent as columns of
+their centre, radius and class, never as pre-built rings, and above
+``MAX_EVENTS`` in view as counts on a grid.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -11,153 +22,475 @@ import pandas as pd
 import shapely
 
 from geo.crs import WGS84
-from geo.safe import html_text
-from geo.shapes import geodesic_disc
-from layers.registry import LAYERS
+from layers.map.style import (
+    DEFAULT_EVENT_COLOUR,
+    EVENT_COLOURS,
+    FIELD_LABELS,
+)
+from layers.registry import LAYERS, LayerSpec
+from layers.sources.schema import PRECISION_CLASSES
 
-#: Display simplification of context layers, in degrees (about 300 m): finer
-#: than a pixel at the strike-area zoom, and it keeps the map payload small.
+#: Display simplification of context layers, in degrees: the fine level (about
+#: 300 m) is under a pixel at the strike-area zoom; the coarse one (about 2 km)
+#: is drawn below ``FINE_FROM_ZOOM``, where a pixel is several km.
 CONTEXT_TOLERANCE_DEG = 0.003
-DISPLAY_DECIMALS = 4
+COARSE_TOLERANCE_DEG = 0.02
+FINE_FROM_ZOOM = 7
+CONTEXT_DECIMALS = 4
+#: Decimals of everything with a stated width or radius: 1e-6 degree is about
+#: 0.1 m, well under 0.1 % of the smallest radius (100 m) the classes allow.
+DATA_DECIMALS = 6
 #: Precision classes drawn without a point: only an area is known.
 AREA_ONLY = ("P3", "P4", "P5", "P6")
+#: Drawn as an area of uncertainty only, hatched or dashed (no pin).
+COARSE_AREAS = ("P4", "P5")
+#: Country-only events: listed, never drawn.
+NOT_DRAWN = ("P6",)
+#: Above this many events in view, the map draws grid counts instead.
+MAX_EVENTS = 1500
+#: A grid cell is about this many pixels wide at the reported zoom.
+CELL_PIXELS = 48
+EVENT_TIP_FIELDS = ("date_start", "sub_event_type", "precision_class", "uncertainty_m")
 
 
-def _escaped(value: object) -> object:
+@dataclass(frozen=True)
+class MapView:
+    """What part of the world the browser shows.
+
+    Attributes
+    ----------
+    bounds
+        (south, west, north, east) in degrees.
+    zoom
+        The Leaflet zoom level.
+    """
+
+    bounds: tuple[float, float, float, float]
+    zoom: int
+
+
+def format_value(field: str, value: object) -> str:
+    """*value* of *field* as the card words it (units, class in words).
+
+    Uncertainty is in km, a precision class comes with its meaning, dates are
+    ISO days. Returns plain text (not HTML): the browser sets it as text.
+    """
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    if field == "uncertainty_m":
+        return f"{float(value) / 1000:g} km"
+    if field == "precision_class":
+        words = PRECISION_CLASSES.get(str(value), ("",))[0]
+        return f"{value}: {words}"
+    if field == "area_km2":
+        return f"{float(value):,.0f} km²"
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     if isinstance(value, float):
-        return None if np.isnan(value) else round(value, 1)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if value is None or value is pd.NA:
-        return None
-    return html_text(value)
+        return f"{value:g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
-def _round(geometries: np.ndarray) -> np.ndarray:
-    return shapely.transform(geometries, lambda xy: np.round(xy, DISPLAY_DECIMALS))
+def _tip_fields(spec: LayerSpec) -> tuple[str, ...]:
+    # The event's class in words says what "precision" says, once.
+    fields = [f for f in spec.tooltip_fields if f not in ("event_id", "title")]
+    return tuple("precision_class" if f == "precision" else f for f in fields)
 
 
-def display_frame(
-    gdf: gpd.GeoDataFrame, fields: Iterable[str], *, simplify: bool = False
-) -> gpd.GeoDataFrame:
-    """A light copy of *gdf* for the map: WGS84, chosen fields, escaped text.
-
-    Parameters
-    ----------
-    gdf
-        A layer.
-    fields
-        The columns to keep (tooltip fields and styling keys).
-    simplify
-        Simplify polygons as a coverage (shared edges stay shared) and lines,
-        by ``CONTEXT_TOLERANCE_DEG``.
-
-    Returns
-    -------
-    A new frame in EPSG:4326.
-    """
-    gdf_wgs84 = gdf.to_crs(WGS84)
-    geometries = gdf_wgs84.geometry.values
-    if simplify:
-        if set(gdf_wgs84.geom_type) <= {"Polygon", "MultiPolygon"}:
-            geometries = shapely.coverage_simplify(geometries, CONTEXT_TOLERANCE_DEG)
-        else:
-            geometries = shapely.simplify(geometries, CONTEXT_TOLERANCE_DEG)
-    columns = {
-        column: [_escaped(v) for v in gdf_wgs84[column]]
-        for column in dict.fromkeys(fields)
-        if column in gdf_wgs84.columns
-    }
-    return gpd.GeoDataFrame(
-        columns, geometry=_round(np.asarray(geometries)), crs=WGS84
-    ).reset_index(drop=True)
+def _label(row: Mapping[str, object], spec: LayerSpec) -> str:
+    for key in ("event_id", "name", "crossing", "country"):
+        if key in row and row[key]:
+            head = str(row[key])
+            title = row.get("title")
+            return f"{head}: {title}" if title and key == "event_id" else head
+    return spec.title
 
 
-def _collection(frame: gpd.GeoDataFrame) -> dict:
-    collection = json.loads(frame.to_json(drop_id=True))
-    if len(frame):
-        collection["bbox"] = [
-            round(float(v), DISPLAY_DECIMALS) for v in frame.total_bounds
-        ]
-    return collection
+def _rounded(geometries: np.ndarray, decimals: int) -> np.ndarray:
+    return shapely.transform(geometries, lambda xy: np.round(xy, decimals))
 
 
-def _event_rings(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    return events.set_geometry(
-        [
-            geodesic_disc(lon, lat, radius)
-            for lon, lat, radius in zip(
-                events["lon"], events["lat"], events["uncertainty_m"], strict=True
-            )
-        ],
-        crs=WGS84,
-    )
-
-
-def prepare_display(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict]:
-    """Turn layers into the GeoJSON the map draws: light, escaped, rounded.
-
-    Context layers are simplified. Events become two collections: dashed
-    uncertainty rings (``events:rings``) for every drawable event, and dots
-    (``events:sites``) only where a site is known (P1-P2). Events that have a
-    strike zone are drawn as that zone instead. This is the costly step; its
-    output can be cached and narrowed with :func:`select_events`.
-
-    Parameters
-    ----------
-    layers
-        Layer name to frame, as built by the registry.
-
-    Returns
-    -------
-    Collection name to GeoJSON FeatureCollection dict.
-    """
-    out: dict[str, dict] = {}
-    zone_ids = (
-        set(layers["strike_zones"]["event_id"]) if "strike_zones" in layers else set()
-    )
-    for spec in LAYERS:
-        gdf = layers.get(spec.name)
-        if gdf is None or len(gdf) == 0:
-            continue
-        if spec.name == "events":
-            fields = (*spec.tooltip_fields, "precision_class")
-            drawable = gdf[
-                (gdf["precision_class"] != "P6") & ~gdf["event_id"].isin(zone_ids)
-            ]
-            # Events are areas unless their site is known (geometry_kind):
-            # only sites are drawn as dots, every event as its ring.
-            sites = drawable[
-                (drawable["geometry_kind"] == "site")
-                & ~drawable["precision_class"].isin(AREA_ONLY)
-            ]
-            if len(drawable):
-                out["events:rings"] = _collection(
-                    display_frame(_event_rings(drawable), fields)
-                )
-            if len(sites):
-                out["events:sites"] = _collection(display_frame(sites, fields))
-            continue
-        keys = ("event_id", "precision_class") if spec.name == "strike_zones" else ()
-        out[spec.name] = _collection(
-            display_frame(gdf, (*spec.tooltip_fields, *keys), simplify=spec.context)
+def _features(gdf: gpd.GeoDataFrame, spec: LayerSpec, decimals: int) -> list[dict]:
+    tip_fields = [f for f in _tip_fields(spec) if f in gdf.columns]
+    records = gdf.drop(columns=gdf.geometry.name).to_dict("records")
+    geometries = _rounded(gdf.geometry.values, decimals)
+    areas = shapely.area(gdf.geometry.values)
+    out = []
+    for record, geometry, area in zip(records, geometries, areas, strict=True):
+        properties = {
+            "id": str(record.get("event_id") or ""),
+            "label": _label(record, spec),
+            "tip": [
+                [FIELD_LABELS.get(f, f), format_value(f, record.get(f))]
+                for f in tip_fields
+            ],
+            # Smaller first in the list of what lies under a click.
+            "rank": round(float(area), 8),
+        }
+        if "precision_class" in record:
+            properties["klass"] = str(record["precision_class"])
+        out.append(
+            {
+                "type": "Feature",
+                "properties": properties,
+                "geometry": shapely.geometry.mapping(geometry),
+            }
         )
     return out
 
 
-def select_events(display: Mapping[str, dict], event_ids: Iterable[str]) -> dict:
-    """Keep only the features of *event_ids* in the event-bearing collections.
+def _collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}
 
-    Collections whose features carry no ``event_id`` pass through unchanged.
+
+def context_collection(
+    gdf: gpd.GeoDataFrame, tolerance: float, *, decimals: int = CONTEXT_DECIMALS
+) -> dict:
+    """A quiet reference layer, simplified for display (names only).
+
+    Polygons are simplified as a coverage (shared borders stay shared), lines
+    one by one. Context layers carry no width or radius, so simplification can
+    shift no drawn size.
     """
-    keep = set(event_ids)
+    gdf_wgs84 = gdf.to_crs(WGS84)
+    geometries = gdf_wgs84.geometry.values
+    if set(gdf_wgs84.geom_type) <= {"Polygon", "MultiPolygon"}:
+        geometries = shapely.coverage_simplify(geometries, tolerance)
+    elif not set(gdf_wgs84.geom_type) <= {"Point"}:
+        geometries = shapely.simplify(geometries, tolerance)
+    names = gdf_wgs84["name"] if "name" in gdf_wgs84 else [""] * len(gdf_wgs84)
+    return _collection(
+        [
+            {
+                "type": "Feature",
+                "properties": {"name": str(name)},
+                "geometry": shapely.geometry.mapping(geometry),
+            }
+            for name, geometry in zip(
+                names, _rounded(np.asarray(geometries), decimals), strict=True
+            )
+        ]
+    )
+
+
+def prepare_context(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict]:
+    """The context layers at both resolutions, ``{name: {"fine":..., "coarse":...}}``.
+
+    This is the costly, never-changing part: compute it once and cache it.
+    """
     out = {}
-    for name, collection in display.items():
-        features = collection["features"]
-        if features and "event_id" in features[0]["properties"]:
-            features = [f for f in features if f["properties"]["event_id"] in keep]
-            collection = {**collection, "features": features}
-        out[name] = collection
+    for spec in LAYERS:
+        gdf = layers.get(spec.name)
+        if not spec.context or gdf is None:
+            continue
+        out[spec.name] = {
+            "fine": context_collection(gdf, CONTEXT_TOLERANCE_DEG),
+            "coarse": context_collection(gdf, COARSE_TOLERANCE_DEG),
+        }
     return out
+
+
+def _zone_groups(zones: gpd.GeoDataFrame) -> pd.Series:
+    for key in ("group_id", "country"):
+        if key in zones.columns:
+            return zones[key].fillna("").astype(str)
+    return pd.Series([""] * len(zones), index=zones.index)
+
+
+def _zone_fills(zones: gpd.GeoDataFrame) -> list[dict]:
+    """One fill per group of zones, styled by its least precise class."""
+    order = list(PRECISION_CLASSES)
+    out = []
+    for _, group in zones.groupby(_zone_groups(zones), sort=True):
+        klass = max(group["precision_class"], key=order.index)
+        union = shapely.union_all(group.geometry.values)
+        out.append(
+            {
+                "type": "Feature",
+                "properties": {"klass": str(klass)},
+                "geometry": shapely.geometry.mapping(
+                    _rounded(np.asarray([union]), DATA_DECIMALS)[0]
+                ),
+            }
+        )
+    return out
+
+
+def _layer_data(
+    gdf: gpd.GeoDataFrame, spec: LayerSpec, cached: list[dict] | None = None
+) -> dict:
+    """Features of *gdf*, picked from *cached* by event id when given.
+
+    *cached* holds the features of the unfiltered layer *gdf* was selected from.
+    """
+    if cached is not None and "event_id" not in gdf.columns:
+        features = cached
+    elif cached is not None:
+        keep = set(gdf["event_id"].astype(str))
+        features = [f for f in cached if f["properties"]["id"] in keep]
+    else:
+        features = _features(gdf.to_crs(WGS84), spec, DATA_DECIMALS)
+    if spec.draw == "zones":
+        return {
+            "features": _collection(features),
+            "fill": _collection(_zone_fills(gdf.to_crs(WGS84))),
+        }
+    return _collection(features)
+
+
+@dataclass(frozen=True)
+class EventColumns:
+    """The events as plain columns, ready to send (built once, then selected)."""
+
+    ids: pd.Index
+    lon: np.ndarray
+    lat: np.ndarray
+    radius: np.ndarray
+    klass: np.ndarray
+    type_code: np.ndarray
+    title: np.ndarray
+    tip: np.ndarray
+
+    @classmethod
+    def from_frame(cls, events: gpd.GeoDataFrame) -> EventColumns:
+        """Columns of *events* (lon, lat, uncertainty_m, precision_class ...)."""
+        types = list(EVENT_COLOURS)
+        fallback = types.index("Other") if "Other" in types else 0
+        codes = pd.Index(types).get_indexer(events["sub_event_type"].astype(str))
+        fields = [f for f in EVENT_TIP_FIELDS if f in events.columns]
+        columns = [events[f].tolist() for f in fields]
+        tips = np.empty(len(events), dtype=object)
+        tips[:] = [
+            [
+                [FIELD_LABELS.get(f, f), format_value(f, v)]
+                for f, v in zip(fields, row, strict=True)
+            ]
+            for row in zip(*columns, strict=True)
+        ] or []
+        return cls(
+            ids=pd.Index(events["event_id"].astype(str)),
+            lon=np.round(events["lon"].to_numpy(dtype=float), DATA_DECIMALS),
+            lat=np.round(events["lat"].to_numpy(dtype=float), DATA_DECIMALS),
+            radius=np.round(events["uncertainty_m"].to_numpy(dtype=float), 1),
+            klass=events["precision_class"].astype(str).to_numpy(dtype=object),
+            type_code=np.where(codes < 0, fallback, codes).astype(np.int64),
+            title=events["title"].astype(str).to_numpy(dtype=object),
+            tip=tips,
+        )
+
+
+@dataclass(frozen=True)
+class PreparedLayers:
+    """The costly part of the payloads, for the unfiltered layers (cacheable).
+
+    Attributes
+    ----------
+    layers
+        The frames it was made from (a shown frame that *is* one of these, or
+        a selection of one by event id, reuses its features).
+    features
+        name -> features, for layers drawn as features.
+    events
+        name -> columns, for layers drawn as events.
+    """
+
+    layers: Mapping[str, gpd.GeoDataFrame]
+    features: Mapping[str, list[dict]]
+    events: Mapping[str, EventColumns]
+
+
+def prepare_layers(layers: Mapping[str, gpd.GeoDataFrame]) -> PreparedLayers:
+    """Prepare every non-context layer once, to be narrowed per view."""
+    features: dict[str, list[dict]] = {}
+    events: dict[str, EventColumns] = {}
+    for spec in LAYERS:
+        gdf = layers.get(spec.name)
+        if spec.context or gdf is None:
+            continue
+        if spec.draw == "events":
+            events[spec.name] = EventColumns.from_frame(gdf)
+        else:
+            features[spec.name] = _features(gdf.to_crs(WGS84), spec, DATA_DECIMALS)
+    return PreparedLayers(layers=dict(layers), features=features, events=events)
+
+
+def _cell_size(zoom: int) -> float:
+    return 360.0 / (256 * 2**zoom) * CELL_PIXELS
+
+
+def _events_data(
+    columns: EventColumns,
+    shown_ids: Iterable[str],
+    view: MapView | None,
+    *,
+    limit: int,
+    skip_ids: Iterable[str] = (),
+) -> tuple[dict, str]:
+    types = list(EVENT_COLOURS)
+    shown = columns.ids.isin(pd.Index(shown_ids))
+    not_drawn_mask = shown & np.isin(columns.klass, NOT_DRAWN)
+    keep = shown & ~not_drawn_mask & ~columns.ids.isin(pd.Index(skip_ids))
+    not_drawn = int(not_drawn_mask.sum())
+    outside = 0
+    if view is not None and int(keep.sum()) > limit:
+        south, west, north, east = view.bounds
+        inside = (
+            (columns.lat >= south)
+            & (columns.lat <= north)
+            & (columns.lon >= west)
+            & (columns.lon <= east)
+        )
+        outside = int((keep & ~inside).sum())
+        keep &= inside
+    index = np.flatnonzero(keep)
+    cells = None
+    status = ""
+    if len(index) > limit:
+        zoom = view.zoom if view is not None else 5
+        cells = _cells(
+            columns.lon[index], columns.lat[index], columns.type_code[index], zoom
+        )
+        status = (
+            f"{len(index):,} events in view drawn as counts per cell; "
+            "click a cell or zoom in to see them one by one."
+        )
+        index = index[:0]
+    if outside:
+        status += f" {outside:,} events outside the view."
+    if not_drawn:
+        status += f" {not_drawn:,} country-only events (P6) are listed, not drawn."
+    data = {
+        "colours": [EVENT_COLOURS.get(t, DEFAULT_EVENT_COLOUR) for t in types],
+        "id": columns.ids[index].tolist(),
+        "title": columns.title[index].tolist(),
+        "type": columns.type_code[index].tolist(),
+        "pc": columns.klass[index].tolist(),
+        "r": columns.radius[index].tolist(),
+        "lon": columns.lon[index].tolist(),
+        "lat": columns.lat[index].tolist(),
+        "tip": columns.tip[index].tolist(),
+        "cells": cells,
+    }
+    return data, status.strip()
+
+
+def _cells(lon: np.ndarray, lat: np.ndarray, type_code: np.ndarray, zoom: int) -> dict:
+    """Counts of events per grid cell, each with its most common type.
+
+    Cells are about ``CELL_PIXELS`` wide at *zoom*.
+    """
+    size = _cell_size(zoom)
+    x = np.floor(lon / size).astype(np.int64)
+    y = np.floor(lat / size).astype(np.int64)
+    keys = pd.DataFrame({"x": x, "y": y, "t": type_code})
+    per_type = keys.groupby(["x", "y", "t"]).size().rename("n").reset_index()
+    per_type = per_type.sort_values("n", ascending=False, kind="stable")
+    main = per_type.drop_duplicates(["x", "y"]).set_index(["x", "y"])["t"]
+    counts = keys.groupby(["x", "y"]).size()
+    main = main.reindex(counts.index)
+    return {
+        "size": size,
+        "x": counts.index.get_level_values("x").tolist(),
+        "y": counts.index.get_level_values("y").tolist(),
+        "n": counts.to_numpy().tolist(),
+        "type": main.to_numpy().tolist(),
+    }
+
+
+def _selected_from(gdf: gpd.GeoDataFrame, source: gpd.GeoDataFrame | None) -> bool:
+    """Whether *gdf* is *source* or rows of it (so its prepared features apply)."""
+    if source is None:
+        return False
+    if gdf is source:
+        return True
+    if "event_id" in gdf.columns:
+        return bool(gdf.index.isin(source.index).all())
+    # A layer rebuilt for the view (strike areas dissolved anew) differs here.
+    return (
+        len(gdf) == len(source)
+        and gdf.index.equals(source.index)
+        and bool(
+            shapely.equals_exact(
+                gdf.geometry.values, source.geometry.values, tolerance=0
+            ).all()
+        )
+    )
+
+
+def view_payload(
+    shown: Mapping[str, gpd.GeoDataFrame],
+    *,
+    prepared: PreparedLayers | None = None,
+    view: MapView | None = None,
+    selected: str = "",
+    limit: int = MAX_EVENTS,
+) -> dict:
+    """What the browser draws over the shell for one view.
+
+    Parameters
+    ----------
+    shown
+        The layers as filtered for the view (``layers.page.view.apply_view``).
+    prepared
+        :func:`prepare_layers` of the unfiltered layers (cached by the caller);
+        without it everything is prepared here.
+    view
+        The part of the world shown; with more than *limit* drawable events,
+        only those inside it are sent, as grid counts while still over *limit*.
+    selected
+        The event id to highlight.
+    limit
+        The most events sent one by one.
+
+    Returns
+    -------
+    A JSON-ready dict: ``layers`` (name, title, kind, style, data) in drawing
+    order, ``selected`` and ``status`` (what is aggregated, outside the view
+    or not drawn).
+    """
+    if prepared is None:
+        prepared = prepare_layers(shown)
+    zone_ids = (
+        shown["strike_zones"]["event_id"].tolist() if "strike_zones" in shown else []
+    )
+    out_layers = []
+    status = ""
+    for spec in LAYERS:
+        gdf = shown.get(spec.name)
+        if spec.context or gdf is None:
+            continue
+        source = prepared.layers.get(spec.name)
+        if spec.draw == "events":
+            columns = prepared.events.get(spec.name)
+            if columns is None or source is None:
+                columns = EventColumns.from_frame(gdf)
+            # Events with a strike zone are drawn as that zone.
+            data, status = _events_data(
+                columns, gdf["event_id"], view, limit=limit, skip_ids=zone_ids
+            )
+        else:
+            if len(gdf) == 0:
+                continue
+            cached = None
+            if spec.name in prepared.features and _selected_from(gdf, source):
+                cached = prepared.features[spec.name]
+            data = _layer_data(gdf, spec, cached)
+        out_layers.append(
+            {
+                "name": spec.name,
+                "title": spec.title,
+                "kind": spec.draw,
+                "style": dict(spec.style),
+                "data": data,
+            }
+        )
+    return {"layers": out_layers, "selected": selected, "status": status}
+
+
+def payload_bytes(payload: Mapping[str, object]) -> int:
+    """Size of *payload* as compact JSON, in bytes (for the benchmarks)."""
+    return len(json.dumps(payload, separators=(",", ":")).encode())

@@ -1,165 +1,124 @@
-"""Map controls: the legend, the view buttons, labels and the page's CSS."""
+"""The legend from the layer specs, and the map's CSS and hatch pattern.
+
+One row per layer (with its switch), plus what each draw kind needs explained.
+
+Rows are data (the browser builds them with ``textContent``), so a style changes
+in one place: the spec.
+"""
 
 from __future__ import annotations
 
-import html
-import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from branca.element import MacroElement
-from jinja2 import Template
+from layers.map.style import EVENT_COLOURS, HATCH_ID, PRECISION_DRAWING, SEA_COLOUR
+from layers.registry import LAYERS, LayerSpec
+from layers.sources.schema import PRECISION_CLASSES
 
-from layers.map.style import (
-    DEFAULT_EVENT_COLOUR,
-    EVENT_COLOURS,
-    HATCH_ID,
-    PRECISION_WORDS,
-    SEA_COLOUR,
-    VIEWS,
+_HATCH_CSS = (
+    "background:repeating-linear-gradient(45deg,#b30000 0 2px,"
+    "rgba(227,74,51,.15) 2px 6px);border:1px dashed #b30000"
 )
 
 
-class Labels(MacroElement):
-    """Text labels for points, drawn by one script (not one element per label)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {{ this.labels|tojson }}.forEach(function(item) {
-            L.marker([item[1], item[2]], {
-                interactive: false,
-                keyboard: false,
-                icon: L.divIcon({
-                    className: "strikemap-label",
-                    html: item[0],
-                    iconSize: null,
-                    iconAnchor: [-5, 7]
-                })
-            }).addTo({{ this._parent.get_name() }});
-        });
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, labels: list[tuple[str, float, float]]) -> None:
-        super().__init__()
-        self._name = "Labels"
-        self.labels = labels
-
-
-class HtmlControl(MacroElement):
-    """A Leaflet control holding HTML (legend) or view buttons."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var control = L.control({position: {{ this.position|tojson }}});
-            control.onAdd = function() {
-                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
-                div.innerHTML = {{ this.inner_html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                div.querySelectorAll('button[data-bounds]').forEach(function(b) {
-                    b.addEventListener('click', function() {
-                        {{ this._parent.get_name() }}.fitBounds(
-                            JSON.parse(b.getAttribute('data-bounds')));
-                    });
-                });
-                return div;
-            };
-            control.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, inner_html: str, *, position: str, css_class: str) -> None:
-        super().__init__()
-        self._name = "Control"
-        self.inner_html = inner_html
-        self.position = position
-        self.css_class = css_class
-
-
-class IconPath(MacroElement):
-    """Point Leaflet's default marker images at the local copy."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        L.Icon.Default.imagePath = {{ this.path|tojson }};
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, path: str) -> None:
-        super().__init__()
-        self._name = "IconPath"
-        self.path = path
-
-
-def _swatch(style: str) -> str:
-    return f'<i style="display:inline-block;width:14px;height:10px;{style}"></i>'
-
-
-def legend_html(event_types: Iterable[str]) -> str:
-    """The legend's HTML: colours, hatching and the precision classes in words."""
-    rows = [
-        "<b>Strike zones, 29 Dec 2019</b>",
-        f"{_swatch('background:#e34a33;opacity:.6;border:1px solid #b30000')} "
-        "district-level zone (P3)",
-        f'<svg width="14" height="10"><rect width="14" height="10" '
-        f'fill="url(#{HATCH_ID})" stroke="#b30000"/></svg> '
-        "region-level zone (P4-P5), hatched",
-        "<i>No pin: the sites were never disclosed; the zone is the claim.</i>",
-        "<b>Events</b> (ring = uncertainty radius)",
-    ]
-    for sub_type in event_types:
-        colour = EVENT_COLOURS.get(sub_type, DEFAULT_EVENT_COLOUR)
-        rows.append(
-            _swatch(f"background:{colour};border-radius:5px")
-            + f" {html.escape(sub_type)}"
-        )
-    rows += [
-        "<b>Context</b>",
-        f"{_swatch('background:#9ecae1;opacity:.7')} Euphrates River Valley",
-        f"{_swatch('background:#e7cb94;opacity:.7;border:1px dashed #8c6d31')} "
-        "border corridor",
-        f"{_swatch('background:#9e9ac8')} border crossing",
-    ]
-    classes = "<br>".join(
-        f"{code}: {html.escape(text)}" for code, text in PRECISION_WORDS.items()
-    )
+def swatch_css(style: Mapping[str, object]) -> str:
+    """A legend swatch (CSS) for Leaflet path options *style*."""
+    colour = style.get("color", "#333333")
+    dash = "dashed" if style.get("dashArray") else "solid"
+    if style.get("fill", True) is False or "fillColor" not in style:
+        weight = max(float(style.get("weight", 1)), 1)
+        return f"height:0;border-top:{weight:g}px {dash} {colour}"
+    opacity = min(1.0, max(float(style.get("fillOpacity", 0.2)), 0.2) + 0.2)
     return (
-        "<details open><summary>Legend</summary>"
-        + "<br>".join(rows)
-        + f"<details><summary>Precision classes</summary>{classes}</details>"
-        + "</details>"
+        f"background:{style['fillColor']};opacity:{opacity:g};"
+        f"border:1px {dash} {colour}"
     )
 
 
-def views_html() -> str:
-    """Buttons that fit the map to each of ``VIEWS``."""
-    buttons = [
-        f"<button type=\"button\" data-bounds='{json.dumps(bounds)}'>"
-        f"{html.escape(label)}</button>"
-        for label, bounds in VIEWS.items()
+def _zones_rows(spec: LayerSpec) -> list[dict]:
+    style = spec.style
+    return [
+        {"swatch": swatch_css(style), "text": "district-level zone (P3)"},
+        {"swatch": _HATCH_CSS, "text": "region-level zone (P4-P5), hatched"},
+        {
+            "text": "One fill per group; each zone outlined. No pin: the sites "
+            "were never disclosed, the zone is the claim."
+        },
     ]
-    return "<b>View</b><br>" + " ".join(buttons)
 
 
+def _events_rows(spec: LayerSpec) -> list[dict]:
+    rows = [
+        {"swatch": f"background:{colour};border-radius:5px", "text": sub_type}
+        for sub_type, colour in EVENT_COLOURS.items()
+    ]
+    rows.append(
+        {
+            "text": "Dashed ring = uncertainty radius; a dot only where the site "
+            "is known (P1-P2). Many events: counts per cell."
+        }
+    )
+    return rows
+
+
+#: Extra legend rows per draw kind (not per layer name).
+_KIND_ROWS = {"zones": _zones_rows, "events": _events_rows}
+
+
+def legend_rows(specs: Iterable[LayerSpec] = LAYERS) -> list[dict]:
+    """The legend as rows, top layer first.
+
+    Each row is a ``heading``, or a ``text`` with an optional ``swatch`` (CSS)
+    and ``layer`` (the name its switch shows or hides).
+    """
+    rows: list[dict] = [{"heading": "Layers (tick to show)"}]
+    for spec in reversed(tuple(specs)):
+        rows.append(
+            {"layer": spec.name, "swatch": swatch_css(spec.style), "text": spec.title}
+        )
+        rows.extend(_KIND_ROWS.get(spec.draw, lambda _s: [])(spec))
+    return rows
+
+
+def precision_words() -> list[tuple[str, str]]:
+    """Each precision class: the catalogue's words (as on the card) and how drawn."""
+    return [
+        (code, f"{words[0]}: {PRECISION_DRAWING.get(code, '')}")
+        for code, words in PRECISION_CLASSES.items()
+    ]
+
+
+#: The map's own CSS. Colours are set explicitly everywhere, so the map reads
+#: the same in Streamlit's light and dark themes.
 PAGE_CSS = (
     "<style>\n"
     f".leaflet-container {{ background: {SEA_COLOUR}; }}\n"
-    ".strikemap-legend, .strikemap-views {\n"
-    "  background: rgba(255,255,255,.92); padding: 5px 8px;\n"
-    "  font: 11px/1.4 sans-serif; border-radius: 4px;\n"
-    "  box-shadow: 0 1px 4px rgba(0,0,0,.3); max-width: 270px;\n"
+    ".sm-legend, .sm-views, .sm-status {\n"
+    "  background: rgba(255,255,255,.95); color: #1a1a1a; padding: 5px 8px;\n"
+    "  font: 12px/1.4 sans-serif; border-radius: 4px;\n"
+    "  box-shadow: 0 1px 4px rgba(0,0,0,.35); max-width: 280px;\n"
     "}\n"
-    ".strikemap-legend summary { cursor: pointer; font-weight: bold; }\n"
-    ".strikemap-label { font: 11px sans-serif; color: #333; white-space: nowrap;\n"
+    ".sm-legend details > summary { cursor: pointer; font-weight: bold; }\n"
+    ".sm-legend-head { font-weight: bold; margin-top: 4px; }\n"
+    ".sm-legend-row { display: block; cursor: pointer; }\n"
+    ".sm-legend { max-height: 70vh; overflow-y: auto; }\n"
+    ".sm-swatch { display: inline-block; width: 14px; height: 10px;"
+    " margin: 0 3px; vertical-align: middle; }\n"
+    ".sm-views button, .sm-picklist button { margin: 2px 2px 0 0; font-size: 12px;"
+    " color: #1a1a1a; background: #f4f4f4; border: 1px solid #888;"
+    " border-radius: 3px; cursor: pointer; text-align: left; }\n"
+    ".sm-picklist ul { list-style: none; margin: 4px 0 0; padding: 0; }\n"
+    ".sm-picklist, .sm-tip { color: #1a1a1a; font: 12px/1.4 sans-serif; }\n"
+    ".sm-tip { white-space: normal; max-width: 260px; }\n"
+    ".sm-tooltip { white-space: normal; }\n"
+    ".sm-tip-key { color: #555; }\n"
+    ".sm-label { font: 11px sans-serif; color: #333; white-space: nowrap;\n"
     "  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }\n"
-    ".strikemap-views button { margin: 2px 2px 0 0; font-size: 11px; }\n"
+    ".sm-count { font: bold 12px sans-serif; color: #111; text-align: center;\n"
+    "  transform: translate(-50%, -50%); text-shadow: 0 0 3px #fff, 0 0 3px #fff; }\n"
+    ".sm-status:empty { display: none; }\n"
+    ".leaflet-control-attribution { max-width: 60%; white-space: nowrap;"
+    " overflow: hidden; text-overflow: ellipsis; }\n"
+    ".leaflet-control-attribution:hover { white-space: normal; }\n"
     "</style>\n"
 )
 

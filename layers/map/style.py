@@ -42,14 +42,16 @@ DEFAULT_EVENT_COLOUR = "#525252"
 
 HATCH_ID = "hatch-area-only"
 
-PRECISION_WORDS = MappingProxyType(
+#: How each precision class is drawn (its meaning comes from the catalogue's
+#: ``PRECISION_CLASSES``, the words the card uses).
+PRECISION_DRAWING = MappingProxyType(
     {
-        "P1": "exact site (within about 100 m)",
-        "P2": "near a named place (within about 25 km)",
-        "P3": "district-level: an area, no pin",
-        "P4": "province-level: an area, no pin",
-        "P5": "a region or named natural area (e.g. the Euphrates valley): no pin",
-        "P6": "country only: listed, not drawn",
+        "P1": "dot and ring",
+        "P2": "dot and ring",
+        "P3": "an area (its ring or zone), no pin",
+        "P4": "an area, dashed or hatched, no pin",
+        "P5": "an area, dashed or hatched, no pin",
+        "P6": "listed, not drawn",
     }
 )
 
@@ -60,7 +62,8 @@ FIELD_LABELS = MappingProxyType(
         "date_start": "Date",
         "sub_event_type": "Type",
         "precision": "Precision",
-        "uncertainty_m": "Uncertainty (m)",
+        "precision_class": "Precision",
+        "uncertainty_m": "Uncertainty radius",
         "area_km2": "Area (km²)",
         "confidence": "Confidence",
         "name": "Name",

@@ -17,7 +17,7 @@ from geo.safe import html_text, safe_url
 from layers.sources.catalogue import PRECISION_CLASSES, TIME_PRECISION
 
 #: What the card says in place of a link it will not make.
-LINK_WITHHELD = "link withheld: not an http(s) address"
+LINK_WITHHELD = "link withheld, not an http(s) address"
 
 
 def _e(value: object) -> str:
@@ -77,7 +77,7 @@ def source_item(source: Mapping[str, object]) -> str:
         )
     else:
         raw = _e(source.get("url")) or "no address"
-        head = f"{title} <small>({LINK_WITHHELD}: <code>{raw}</code>)</small>"
+        head = f"{title} <small>({LINK_WITHHELD}: {raw})</small>"
     published = f" ({_e(source['published'])})" if source.get("published") else ""
     return f"<li>{head} &mdash; {_e(source.get('outlet'))}{published}</li>"
 

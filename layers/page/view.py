@@ -9,6 +9,7 @@ from datetime import date
 import geopandas as gpd
 
 from layers.params import CORRIDOR_HALF_WIDTH_KM, VALLEY_HALF_WIDTH_KM
+from layers.registry import LAYER_NAMES, LAYERS
 from layers.sources.catalogue import CONFIDENCE_GRADES, PRECISION_CLASSES
 
 #: The default time window: from the 2019 Gulf incidents the reporting cites as
@@ -20,6 +21,9 @@ DEFAULT_END = date(2020, 1, 31)
 NO_COUNTRY = "INTL"
 BASEMAPS = ("None", "OpenStreetMap", "Light", "Satellite")
 WIDTH_RANGE_KM = (1.0, 100.0)
+#: Layers switched off when the map opens (the specs' defaults).
+DEFAULT_HIDDEN = tuple(spec.name for spec in LAYERS if not spec.shown)
+MAX_ZOOM = 18
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,10 @@ class ViewState:
     corridor_km: float = CORRIDOR_HALF_WIDTH_KM
     basemap: str = "None"
     event: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    zoom: int | None = None
+    hidden: tuple[str, ...] = DEFAULT_HIDDEN
 
 
 @dataclass(frozen=True)
@@ -157,16 +165,46 @@ def parse_query(
                 f"'basemap' should be one of {', '.join(BASEMAPS)}; used None."
             )
     if "event" in params:
-        event = _as_list(params["event"])
-        if event and event[0] in options.event_ids:
-            changes["event"] = event[0]
+        # One id, taken whole: an id may hold a comma.
+        value = params["event"]
+        event = value[-1] if isinstance(value, list) else value
+        if event and event in options.event_ids:
+            changes["event"] = event
         else:
             notices.append("'event' names no event of the catalogue; ignored it.")
+    changes.update(_parse_map_view(params, notices))
     state = replace(state, **changes)
     if state.date_end < state.date_start:
         notices.append("'end' was before 'start'; used the default dates.")
         state = replace(state, date_start=DEFAULT_START, date_end=DEFAULT_END)
     return state, notices
+
+
+def _parse_map_view(
+    params: Mapping[str, str | list[str]], notices: list[str]
+) -> dict[str, object]:
+    """The map's centre, zoom and switched-off layers from the URL."""
+    changes: dict[str, object] = {}
+    limits = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0), "zoom": (0.0, MAX_ZOOM)}
+    values = {}
+    for key, (low, high) in limits.items():
+        if key in params:
+            text = _as_list(params[key])
+            try:
+                value = float(text[0])
+            except (ValueError, IndexError):
+                value = float("nan")
+            if low <= value <= high:
+                values[key] = value
+            else:
+                notices.append(f"'{key}' should be a number from {low:g} to {high:g}.")
+    if set(values) == set(limits):
+        changes.update(lat=values["lat"], lon=values["lon"], zoom=int(values["zoom"]))
+    elif values:
+        notices.append("'lat', 'lon' and 'zoom' go together; used the default view.")
+    if "hidden" in params:
+        changes["hidden"] = _pick("hidden", params["hidden"], LAYER_NAMES, notices)
+    return changes
 
 
 def to_query(state: ViewState, options: Options) -> dict[str, str]:
@@ -183,6 +221,10 @@ def to_query(state: ViewState, options: Options) -> dict[str, str]:
         "corridor_km": "corridor_km",
         "basemap": "basemap",
         "event": "event",
+        "lat": "lat",
+        "lon": "lon",
+        "zoom": "zoom",
+        "hidden": "hidden",
     }
     out = {}
     for field in fields(ViewState):
@@ -224,32 +266,4 @@ def apply_view(
                 out["strike_areas"] = layers["strike_areas"].iloc[0:0]
             elif len(zones) < len(layers["strike_zones"]):
                 out["strike_areas"] = dissolve_zones(zones)
-    return out
-
-
-def display_for_view(
-    display: Mapping[str, dict], shown: Mapping[str, gpd.GeoDataFrame]
-) -> dict[str, dict]:
-    """Narrow prepared map data to the layers *shown* by :func:`apply_view`.
-
-    Parameters
-    ----------
-    display
-        ``display.prepare_display`` of the unfiltered layers (cacheable).
-    shown
-        The filtered layers.
-
-    Returns
-    -------
-    Map data with only the events kept, and the strike areas dissolved anew.
-    """
-    from layers.map.data import prepare_display, select_events
-
-    out = select_events(display, shown["events"]["event_id"])
-    if "strike_areas" in shown:
-        # A couple of polygons: cheaper to prepare than to track whether they changed.
-        areas = prepare_display({"strike_areas": shown["strike_areas"]})
-        out["strike_areas"] = areas.get(
-            "strike_areas", {"type": "FeatureCollection", "features": []}
-        )
     return out

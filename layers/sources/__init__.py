@@ -15,13 +15,19 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from layers.sources.catalogue import (
-    CATALOGUE_DIR,
-    Catalogue,
-    read_catalogue_folder,
-    validate_tables,
-)
+from layers.sources.catalogue import Catalogue, validate_tables
 from layers.sources.errors import CatalogueError, CatalogueErrors
+from layers.sources.formats import merge_catalogues, read_file, read_upload
+from layers.sources.native import (
+    FORMATS,
+    catalogue_format,
+    read_csv_folder,
+    read_parquet_folder,
+    write_catalogue_csv,
+    write_catalogue_parquet,
+)
+from layers.sources.reference import Reference
+from layers.sources.schema import CATALOGUE_DIR, TABLE_FILES
 
 #: The environment variable that names the catalogue to open.
 CATALOGUE_ENV = "STRIKEMAP_CATALOGUE"
@@ -32,9 +38,13 @@ __all__ = [
     "Catalogue",
     "CatalogueError",
     "CatalogueErrors",
+    "FORMATS",
+    "merge_catalogues",
     "read_catalogue",
+    "read_upload",
     "resolve_catalogue_path",
     "validate_tables",
+    "write_catalogue",
 ]
 
 
@@ -69,14 +79,26 @@ def resolve_catalogue_path(
     return Path(chosen)
 
 
-def read_catalogue(path: Path | str = CATALOGUE_DIR) -> Catalogue:
+def read_catalogue(
+    path: Path | str = CATALOGUE_DIR, *, reference: Reference | None = None
+) -> Catalogue:
     """Read and check the catalogue at *path*.
+
+    What *path* holds decides the reader (by content, not by name): a folder
+    with ``events.parquet`` is a Parquet catalogue, a folder with
+    ``events.csv`` (etc.) a CSV catalogue.
 
     Parameters
     ----------
     path
         A catalogue folder of CSVs (``events.csv``, ``claims.csv``,
-        ``sources.csv``).
+        ``sources.csv``) or of Parquet tables (``events.parquet``, ...), or
+        one file: an ACLED or UCDP GED CSV export, GeoJSON, GeoPackage or KML
+        of events, or a zip of a catalogue folder (told apart by content; see
+        ``layers.sources.formats``).
+    reference
+        The reference geodata positions are checked against (default: the
+        shipped data).
 
     Returns
     -------
@@ -85,6 +107,59 @@ def read_catalogue(path: Path | str = CATALOGUE_DIR) -> Catalogue:
     Raises
     ------
     CatalogueError
-        If anything is wrong, naming the file, row, column and what is expected.
+        If anything is wrong, naming the file, row, column and what is expected;
+        a ``CatalogueErrors`` (a subclass) lists every problem found.
     """
-    return read_catalogue_folder(path)
+    path = Path(path)
+    if not path.exists():
+        raise CatalogueError(
+            str(path),
+            "not found; expected a catalogue folder holding "
+            f"{', '.join(TABLE_FILES.values())}",
+        )
+    if path.is_file():
+        return read_file(path)
+    kind = catalogue_format(path)
+    if kind == "parquet":
+        return read_parquet_folder(path, reference=reference)
+    if kind == "csv":
+        return read_csv_folder(path, reference=reference)
+    if path.is_dir():
+        return read_csv_folder(path, reference=reference)  # names what is missing
+    raise CatalogueError(
+        str(path),
+        "is not a folder; point to the folder that holds "
+        f"{', '.join(TABLE_FILES.values())} (or a Parquet catalogue folder)",
+    )
+
+
+def write_catalogue(
+    catalogue: Catalogue, directory: Path, *, fmt: str = "csv"
+) -> list[Path]:
+    """Write *catalogue* as a native catalogue folder.
+
+    Parameters
+    ----------
+    catalogue
+        A validated catalogue.
+    directory
+        The folder to write (created if needed; its catalogue files replaced).
+    fmt
+        ``"csv"`` (the editable form) or ``"parquet"`` (GeoParquet events).
+
+    Returns
+    -------
+    The files written.
+
+    Raises
+    ------
+    ValueError
+        For an unknown *fmt*.
+    OSError
+        If the folder cannot be written.
+    """
+    if fmt == "csv":
+        return write_catalogue_csv(catalogue, directory)
+    if fmt == "parquet":
+        return write_catalogue_parquet(catalogue, directory)
+    raise ValueError(f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}")

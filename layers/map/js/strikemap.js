@@ -1,0 +1,588 @@
+/* The strike map's drawing engine: the shell is set up once (StrikeMap.init),
+ * data arrive as data (StrikeMap.update) and are drawn by one drawer per draw
+ * kind. Text from data is only ever set with textContent. Loaded after Leaflet.
+ */
+(function () {
+  "use strict";
+
+  var SM = (window.StrikeMap = {});
+  // WGS 84 ellipsoid.
+  var A = 6378137.0;
+  var F = 1 / 298.257223563;
+  var E2 = F * (2 - F);
+  var RING_VERTICES = 64;
+  var DEG = Math.PI / 180;
+
+  /* The point at *distance* metres from (lon, lat) along *azimuth* on the
+   * ellipsoid: Vincenty's direct formula (1975), good to well under a metre.
+   * GeographicLib's JavaScript port would do as well but is only on npm. */
+  SM.direct = function (lon, lat, azimuth, distance) {
+    var b = A * (1 - F);
+    var sinA = Math.sin(azimuth), cosA = Math.cos(azimuth);
+    var tanU1 = (1 - F) * Math.tan(lat * DEG);
+    var cosU1 = 1 / Math.sqrt(1 + tanU1 * tanU1), sinU1 = tanU1 * cosU1;
+    var sigma1 = Math.atan2(tanU1, cosA);
+    var sinAlpha = cosU1 * sinA;
+    var cos2Alpha = 1 - sinAlpha * sinAlpha;
+    var u2 = (cos2Alpha * (A * A - b * b)) / (b * b);
+    var bigA = 1 + (u2 / 16384) * (4096 + u2 * (-768 + u2 * (320 - 175 * u2)));
+    var bigB = (u2 / 1024) * (256 + u2 * (-128 + u2 * (74 - 47 * u2)));
+    var sigma = distance / (b * bigA), previous, cos2SigmaM, sinSigma, cosSigma;
+    var guard = 0;
+    do {
+      cos2SigmaM = Math.cos(2 * sigma1 + sigma);
+      sinSigma = Math.sin(sigma);
+      cosSigma = Math.cos(sigma);
+      var deltaSigma = bigB * sinSigma * (cos2SigmaM + (bigB / 4) * (
+        cosSigma * (-1 + 2 * cos2SigmaM * cos2SigmaM) -
+        (bigB / 6) * cos2SigmaM * (-3 + 4 * sinSigma * sinSigma) *
+        (-3 + 4 * cos2SigmaM * cos2SigmaM)));
+      previous = sigma;
+      sigma = distance / (b * bigA) + deltaSigma;
+    } while (Math.abs(sigma - previous) > 1e-12 && ++guard < 100);
+    var x = sinU1 * sinSigma - cosU1 * cosSigma * cosA;
+    var lat2 = Math.atan2(sinU1 * cosSigma + cosU1 * sinSigma * cosA,
+      (1 - F) * Math.sqrt(sinAlpha * sinAlpha + x * x));
+    var lambda = Math.atan2(sinSigma * sinA, cosU1 * cosSigma - sinU1 * sinSigma * cosA);
+    var c = (F / 16) * cos2Alpha * (4 + F * (4 - 3 * cos2Alpha));
+    var l = lambda - (1 - c) * F * sinAlpha * (sigma + c * sinSigma * (
+      cos2SigmaM + c * cosSigma * (-1 + 2 * cos2SigmaM * cos2SigmaM)));
+    return [lat2 / DEG, lon + l / DEG];
+  };
+
+  /* A ring of points at *radius* metres from (lon, lat), as Leaflet [lat, lng]
+   * pairs. The vertex radius is raised by half the chord sag, so vertices and
+   * edge midpoints straddle the stated radius by under 0.06 % each (checked
+   * against pyproj.Geod in the tests). */
+  SM.ring = function (lon, lat, radius, n) {
+    n = n || RING_VERTICES;
+    var r = (radius * (1 + 1 / Math.cos(Math.PI / n))) / 2;
+    var out = [];
+    for (var i = 0; i < n; i++) {
+      out.push(SM.direct(lon, lat, (2 * Math.PI * i) / n, r));
+    }
+    return out;
+  };
+
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function tipNode(title, rows) {
+    var box = el("div", "sm-tip");
+    if (title) box.appendChild(el("b", null, title));
+    (rows || []).forEach(function (row) {
+      var line = el("div");
+      line.appendChild(el("span", "sm-tip-key", row[0] + ": "));
+      line.appendChild(el("span", null, row[1]));
+      box.appendChild(line);
+    });
+    return box;
+  }
+
+  function tipOptions() {
+    return { sticky: true, direction: "auto", className: "sm-tooltip", opacity: 0.95 };
+  }
+
+  // Ray casting over GeoJSON rings (lon, lat); holes flip the answer.
+  function inRing(x, y, ring) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) {
+        inside = !inside;
+      }
+    }
+    return inside;
+  }
+
+  function inGeometry(geometry, x, y) {
+    if (!geometry) return false;
+    var polygons =
+      geometry.type === "Polygon"
+        ? [geometry.coordinates]
+        : geometry.type === "MultiPolygon"
+          ? geometry.coordinates
+          : [];
+    return polygons.some(function (polygon) {
+      var hit = false;
+      polygon.forEach(function (ring) {
+        if (inRing(x, y, ring)) hit = !hit;
+      });
+      return hit;
+    });
+  }
+
+  function near(map, latlng, target, pixels) {
+    return map.latLngToContainerPoint(latlng).distanceTo(
+      map.latLngToContainerPoint(target)) <= pixels;
+  }
+
+  /* ---- Drawers: one per draw kind named in the layer specs. Each returns
+   * {layer, items}; an item is one pickable feature (id, label, hit test,
+   * outline for the highlight). */
+
+  function drawOutline(state, spec, data) {
+    var style = Object.assign({}, spec.style, { interactive: false });
+    if (state.opts.tiles && style.fillOpacity !== undefined) style.fillOpacity = 0;
+    var layer = L.geoJSON(data, { style: style, pane: "sm-context", interactive: false });
+    return { layer: layer, items: [] };
+  }
+
+  function drawLabels(state, spec, data) {
+    var group = L.layerGroup();
+    (data.features || []).forEach(function (f) {
+      var ll = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+      L.circleMarker(ll, Object.assign({}, spec.style, {
+        radius: 2.5, pane: "sm-context", interactive: false,
+      })).addTo(group);
+      var icon = L.divIcon({ className: "sm-label", html: "", iconSize: null, iconAnchor: [-5, 7] });
+      var marker = L.marker(ll, { icon: icon, interactive: false, keyboard: false, pane: "sm-labels" });
+      marker.on("add", function () {
+        var node = marker.getElement();
+        if (node) node.textContent = f.properties.name || "";
+      });
+      marker.addTo(group);
+    });
+    return { layer: group, items: [] };
+  }
+
+  function featureItems(spec, data, layer) {
+    var items = [];
+    layer.eachLayer(function (path) {
+      var f = path.feature;
+      var p = f.properties || {};
+      var tip = tipNode(p.label, p.tip);
+      path.bindTooltip(tip, tipOptions());
+      path.on("add", function () {
+        var node = path.getElement && path.getElement();
+        if (node) node.setAttribute("aria-label", spec.title + ": " + (p.label || ""));
+      });
+      items.push({
+        id: p.id || "",
+        label: p.label || spec.title,
+        layerName: spec.name,
+        rank: p.rank || 1e12,
+        hit: function (map, latlng) {
+          if (f.geometry.type === "Point") {
+            var c = f.geometry.coordinates;
+            return near(map, latlng, L.latLng(c[1], c[0]), 9);
+          }
+          return inGeometry(f.geometry, latlng.lng, latlng.lat);
+        },
+        geometry: f.geometry,
+      });
+    });
+    return items;
+  }
+
+  function drawAreas(state, spec, data) {
+    var layer = L.geoJSON(data, {
+      style: function () { return Object.assign({}, spec.style); },
+      pointToLayer: function (f, ll) {
+        return L.circleMarker(ll, Object.assign({ radius: 7 }, spec.style));
+      },
+      pane: "sm-areas",
+    });
+    return { layer: layer, items: featureItems(spec, data, layer) };
+  }
+
+  function zoneStyle(state, spec, klass, outline) {
+    var style = Object.assign({}, spec.style);
+    var coarse = state.opts.areaClasses.indexOf(klass) >= 0;
+    if (outline) {
+      style.fill = false;
+      if (coarse) style.dashArray = "6 4";
+    } else {
+      style.stroke = false;
+      if (coarse) {
+        style.fillColor = "url(#" + state.opts.hatch + ")";
+        style.fillOpacity = 1.0;
+      }
+    }
+    return style;
+  }
+
+  function drawZones(state, spec, data) {
+    var group = L.featureGroup();
+    // One fill per group: overlapping zones must not add up into a bullseye.
+    L.geoJSON(data.fill, {
+      style: function (f) { return zoneStyle(state, spec, f.properties.klass, false); },
+      pane: "sm-areas",
+      interactive: false,
+    }).addTo(group);
+    var outlines = L.geoJSON(data.features, {
+      style: function (f) { return zoneStyle(state, spec, f.properties.klass, true); },
+      pane: "sm-areas",
+    });
+    outlines.addTo(group);
+    // Outlines only catch the pointer on their stroke; the tooltip follows
+    // the map click hit test instead, so the interior stays pickable.
+    return { layer: group, items: featureItems(spec, data.features, outlines) };
+  }
+
+  function drawEvents(state, spec, data) {
+    var group = L.featureGroup();
+    var items = [];
+    var renderer = state.canvas;
+    var colours = data.colours;
+    var areaClasses = state.opts.areaClasses;
+    var n = data.id.length;
+    for (var i = 0; i < n; i++) {
+      (function (i) {
+        var colour = colours[data.type[i]] || "#525252";
+        var klass = data.pc[i];
+        var area = areaClasses.indexOf(klass) >= 0;
+        var centre = L.latLng(data.lat[i], data.lon[i]);
+        var ring = SM.ring(data.lon[i], data.lat[i], data.r[i]);
+        var tip = tipNode(data.id[i] + " " + data.title[i], data.tip[i]);
+        var polygon = L.polygon(ring, {
+          renderer: renderer, color: colour, weight: area ? 1.5 : 1.2,
+          dashArray: area ? "6 4" : "4 4", fillColor: colour,
+          fillOpacity: area ? 0.10 : 0.05,
+        }).bindTooltip(tip, tipOptions());
+        polygon.addTo(group);
+        if (!area) {
+          L.circleMarker(centre, {
+            renderer: renderer, radius: 5, weight: 1.5, color: "#222222",
+            fillColor: colour, fillOpacity: 0.9,
+          }).bindTooltip(tip, tipOptions()).addTo(group);
+        }
+        items.push({
+          id: data.id[i],
+          label: data.id[i] + ": " + data.title[i],
+          layerName: spec.name,
+          rank: data.r[i],
+          hit: function (map, latlng) {
+            return map.distance(latlng, centre) <= data.r[i] ||
+              (!area && near(map, latlng, centre, 9));
+          },
+          ring: ring,
+        });
+      })(i);
+    }
+    var cells = data.cells;
+    if (cells) {
+      var size = cells.size;
+      var max = Math.max.apply(null, cells.n.concat([1]));
+      for (var k = 0; k < cells.n.length; k++) {
+        (function (k) {
+          var south = cells.y[k] * size, west = cells.x[k] * size;
+          var bounds = L.latLngBounds([south, west], [south + size, west + size]);
+          var colour = colours[cells.type[k]] || "#525252";
+          var rect = L.rectangle(bounds, {
+            renderer: renderer, color: colour, weight: 1,
+            fillColor: colour, fillOpacity: 0.25 + 0.55 * Math.sqrt(cells.n[k] / max),
+          });
+          rect.bindTooltip(tipNode(cells.n[k] + " events", [["Click", "zoom in"]]), tipOptions());
+          rect.addTo(group);
+          var label = L.marker(bounds.getCenter(), {
+            interactive: false, keyboard: false, pane: "sm-labels",
+            icon: L.divIcon({ className: "sm-count", html: "", iconSize: null }),
+          });
+          label.on("add", function () {
+            var node = label.getElement();
+            if (node) node.textContent = String(cells.n[k]);
+          });
+          label.addTo(group);
+          items.push({
+            id: "", label: cells.n[k] + " events", layerName: spec.name, rank: 0,
+            cell: bounds,
+            hit: function (map, latlng) { return bounds.contains(latlng); },
+          });
+        })(k);
+      }
+    }
+    return { layer: group, items: items };
+  }
+
+  var DRAWERS = {
+    outline: drawOutline,
+    labels: drawLabels,
+    areas: drawAreas,
+    points: drawAreas,
+    zones: drawZones,
+    events: drawEvents,
+  };
+  SM.DRAWERS = DRAWERS;
+
+  /* ---- The channel back to Python: streamlit-folium reports the returned
+   * keys of window.__GLOBAL_DATA__ (debounced) after each "moveend". */
+
+  function report(state) {
+    var map = state.map;
+    var c = map.getCenter();
+    var b = map.getBounds();
+    var round = function (v) { return Math.round(v * 1e4) / 1e4; };
+    var value = {
+      lat: round(c.lat), lon: round(c.lng), zoom: map.getZoom(),
+      bounds: [round(b.getSouth()), round(b.getWest()), round(b.getNorth()), round(b.getEast())],
+      hidden: Object.keys(state.hidden).filter(function (k) { return state.hidden[k]; }).sort(),
+      pick: state.pick, seq: state.seq,
+    };
+    var global = window.__GLOBAL_DATA__;
+    if (global) global[state.opts.channel] = value;
+  }
+
+  function send(state) {
+    report(state);
+    state.map.fire("moveend");
+  }
+
+  /* ---- Selection and the list of everything under a click. */
+
+  function highlight(state) {
+    if (state.highlight) {
+      state.map.removeLayer(state.highlight);
+      state.highlight = null;
+    }
+    var id = state.selected;
+    if (!id) return;
+    var item = state.items.filter(function (it) { return it.id === id; })[0];
+    if (!item) return;
+    var style = { pane: "sm-highlight", interactive: false, color: "#ffd400", weight: 5, opacity: 1, fill: false };
+    var shape = item.geometry
+      ? L.geoJSON(item.geometry, {
+          style: style, pane: "sm-highlight",
+          pointToLayer: function (f, ll) { return L.circleMarker(ll, Object.assign({ radius: 10 }, style)); },
+        })
+      : L.polygon(item.ring, style);
+    var outline = L.featureGroup([shape]);
+    outline.addTo(state.map);
+    state.highlight = outline;
+  }
+
+  function choose(state, item) {
+    state.map.closePopup();
+    if (item.cell) {
+      state.map.fitBounds(item.cell);
+      return;
+    }
+    state.selected = item.id;
+    state.pick = item.id;
+    state.seq += 1;
+    highlight(state);
+    send(state);
+  }
+
+  function onClick(state, e) {
+    var map = state.map;
+    // Features that open a card (events, zones) or zoom in (cells).
+    var hits = state.items.filter(function (it) {
+      return (it.id || it.cell) && !state.hidden[it.layerName] && it.hit(map, e.latlng);
+    });
+    // streamlit-folium copies a clicked layer's tooltip into its own keys;
+    // restate ours so only a pick made here reaches Python.
+    report(state);
+    if (!hits.length) return;
+    hits.sort(function (a, b) { return a.rank - b.rank; });
+    var seen = {};
+    hits = hits.filter(function (it) {
+      var key = it.id || it.label;
+      if (seen[key]) return false;
+      seen[key] = true;
+      return true;
+    });
+    if (hits.length === 1) {
+      choose(state, hits[0]);
+      return;
+    }
+    var box = el("div", "sm-picklist");
+    box.appendChild(el("b", null, hits.length + " features here, pick one:"));
+    var list = el("ul");
+    hits.forEach(function (it) {
+      var li = el("li");
+      var button = el("button", null, it.label);
+      button.type = "button";
+      L.DomEvent.on(button, "click", function (ev) {
+        L.DomEvent.stop(ev);
+        choose(state, it);
+      });
+      li.appendChild(button);
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    L.popup({ maxWidth: 320, autoPanPadding: [20, 20], className: "sm-popup" })
+      .setLatLng(e.latlng).setContent(box).openOn(map);
+  }
+
+  /* ---- Controls: the legend (with the layer switches) and the view buttons. */
+
+  function swatch(css) {
+    var node = el("i", "sm-swatch");
+    node.setAttribute("style", css);
+    return node;
+  }
+
+  function applyVisibility(state) {
+    Object.keys(state.layers).forEach(function (name) {
+      var layer = state.layers[name];
+      var off = state.hidden[name];
+      if (off && state.map.hasLayer(layer)) state.map.removeLayer(layer);
+      if (!off && !state.map.hasLayer(layer)) state.map.addLayer(layer);
+    });
+  }
+
+  function legendControl(state) {
+    var control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "sm-legend");
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      var details = el("details");
+      details.appendChild(el("summary", null, "Legend and layers"));
+      state.opts.legend.forEach(function (row) {
+        if (row.heading) {
+          details.appendChild(el("div", "sm-legend-head", row.heading));
+          return;
+        }
+        var line = el("label", "sm-legend-row");
+        if (row.layer) {
+          var box = el("input");
+          box.type = "checkbox";
+          box.checked = !state.hidden[row.layer];
+          box.setAttribute("aria-label", "Show " + row.text);
+          box.dataset.layer = row.layer;
+          box.addEventListener("change", function () {
+            state.hidden[row.layer] = !box.checked;
+            applyVisibility(state);
+            send(state);
+          });
+          line.appendChild(box);
+        }
+        if (row.swatch) line.appendChild(swatch(row.swatch));
+        line.appendChild(el("span", null, " " + row.text));
+        details.appendChild(line);
+      });
+      var words = el("details", "sm-legend-classes");
+      words.appendChild(el("summary", null, "Precision classes"));
+      state.opts.words.forEach(function (pair) {
+        words.appendChild(el("div", null, pair[0] + ": " + pair[1]));
+      });
+      details.appendChild(words);
+      div.appendChild(details);
+      state.legendBoxes = div;
+      return div;
+    };
+    control.addTo(state.map);
+  }
+
+  function viewsControl(state) {
+    var control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "sm-views");
+      L.DomEvent.disableClickPropagation(div);
+      div.appendChild(el("span", null, "View "));
+      state.opts.views.forEach(function (view) {
+        var button = el("button", null, view[0]);
+        button.type = "button";
+        button.addEventListener("click", function () { state.map.fitBounds(view[1]); });
+        div.appendChild(button);
+      });
+      return div;
+    };
+    control.addTo(state.map);
+  }
+
+  function statusControl(state) {
+    var control = L.control({ position: "bottomleft" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "sm-status");
+      div.setAttribute("role", "status");
+      state.status = div;
+      return div;
+    };
+    control.addTo(state.map);
+  }
+
+  function loadContext(state, spec) {
+    var drawer = DRAWERS[spec.kind];
+    var pane = L.layerGroup();
+    state.layers[spec.name] = pane;
+    var levels = {};
+    var current = null;
+    function fetchLevel(source) {
+      if (typeof source !== "string") return Promise.resolve(source);
+      return fetch(source).then(function (r) { return r.json(); });
+    }
+    function show() {
+      var want = state.map.getZoom() < spec.fineFrom ? "coarse" : "fine";
+      if (want === current) return;
+      current = want;
+      var ready = levels[want]
+        ? Promise.resolve(levels[want])
+        : fetchLevel(spec[want]).then(function (data) {
+            levels[want] = drawer(state, spec, data).layer;
+            return levels[want];
+          });
+      ready.then(function (layer) {
+        if (current !== want) return;
+        pane.clearLayers();
+        pane.addLayer(layer);
+      });
+    }
+    state.map.on("zoomend", show);
+    show();
+  }
+
+  SM.init = function (map, opts) {
+    var state = {
+      map: map, opts: opts, hidden: {}, layers: {}, items: [], selected: "",
+      pick: "", seq: 0, highlight: null, hiddenApplied: false,
+    };
+    // Inside Leaflet's overlay pane, so paths sit where Leaflet puts vectors.
+    var overlay = map.getPane("overlayPane");
+    [["sm-context", 1], ["sm-areas", 2], ["sm-events", 3], ["sm-highlight", 4], ["sm-labels", 650]]
+      .forEach(function (p) {
+        var pane = map.createPane(p[0], p[0] === "sm-labels" ? undefined : overlay);
+        pane.style.zIndex = p[1];
+        if (p[0] === "sm-highlight" || p[0] === "sm-labels") pane.style.pointerEvents = "none";
+      });
+    state.canvas = L.canvas({ pane: "sm-events", padding: 0.5 });
+    (opts.initialHidden || []).forEach(function (name) { state.hidden[name] = true; });
+    opts.context.forEach(function (spec) { loadContext(state, spec); });
+    applyVisibility(state);
+    legendControl(state);
+    viewsControl(state);
+    statusControl(state);
+    map.on("click", function (e) { onClick(state, e); });
+    map.on("moveend", function () { report(state); });
+    try {
+      if (window.frameElement) window.frameElement.setAttribute("title", opts.title);
+    } catch (err) { /* a cross-origin frame keeps its title */ }
+    map.getContainer().setAttribute("aria-label", opts.title);
+    SM.state = state;
+    report(state);
+    return state;
+  };
+
+  /* Draw a data payload; returns the L.FeatureGroup holding it (streamlit-folium
+   * removes it again before the next payload is drawn). */
+  SM.update = function (map, payload) {
+    var state = SM.state;
+    var group = L.featureGroup();
+    state.items = [];
+    payload.layers.forEach(function (spec) {
+      var drawn = DRAWERS[spec.kind](state, spec, spec.data);
+      var holder = L.layerGroup([drawn.layer]);
+      // Visibility lives with the shell: switching follows state.hidden.
+      if (state.layers[spec.name] && state.map.hasLayer(state.layers[spec.name])) {
+        state.map.removeLayer(state.layers[spec.name]);
+      }
+      state.layers[spec.name] = holder;
+      group.addLayer(holder);
+      state.items = state.items.concat(drawn.items);
+    });
+    group.on("add", function () {
+      applyVisibility(state);
+      highlight(state);
+    });
+    state.selected = payload.selected || "";
+    if (state.status) state.status.textContent = payload.status || "";
+    state.status && (state.status.style.display = payload.status ? "" : "none");
+    return group;
+  };
+})();
