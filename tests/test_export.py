@@ -83,7 +83,8 @@ def test_widths_reach_the_export(tmp_path):
     [
         (["--layers", "countries,nope"], "unknown layer(s) nope"),
         (["--format", "shp"], "invalid choice: 'shp'"),
-        (["--corridor-km", "-1"], "corridor_half_width_km"),
+        (["--corridor-km", "-1"], "--corridor-km: width must be from 1 to 100 km"),
+        (["--valley-km", "150"], "--valley-km: width must be from 1 to 100 km"),
     ],
 )
 def test_bad_arguments_print_one_clear_line(tmp_path, args, message):
