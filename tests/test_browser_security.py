@@ -120,7 +120,7 @@ def test_page_load_and_clicks_on_features_stay_inert(page, server):
     frame = map_frame(page)
     page.wait_for_load_state("networkidle")
     _assert_inert(page)
-    assert _poke(frame) > 5
+    assert _poke(frame) >= 2  # the two strike zones at least
     time.sleep(1.0)
     # A click reruns the app (the card opens): look again at the new frames.
     map_frame(page)
@@ -188,7 +188,7 @@ def test_standalone_html_from_file_stays_inert(browser, tmp_path, reference):
         standalone.wait_for_selector(
             ".leaflet-overlay-pane path", state="attached", timeout=30_000
         )
-        assert _poke(standalone.main_frame) > 5
+        assert _poke(standalone.main_frame) >= 2
         time.sleep(0.5)
         tooltips = standalone.locator(".leaflet-tooltip").all_inner_texts()
         assert any("{{7*7}}" in t for t in tooltips)
