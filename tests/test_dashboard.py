@@ -58,12 +58,12 @@ def test_app_runs_and_draws_every_default_layer(default_app):
     assert "cdn.jsdelivr" not in script and "code.jquery" not in script
 
 
-def test_default_view_is_the_escalation_window(default_app):
-    # Oct 2019 - Jan 2020: the 2019 Gulf incidents (May, June, September) are out.
+def test_default_view_holds_the_gulf_context_and_the_escalation(default_app):
+    # May 2019 - Jan 2020: the 2019 Gulf incidents (May, June, September) are in.
     script = _map_script(default_app)
     assert "K1-20191227" in script and "SOL-20200103" in script
-    assert "FUJ-20190512" not in script and "ABQ-20190914" not in script
-    assert _timeline_count(default_app) == 18
+    assert "FUJ-20190512" in script and "ABQ-20190914" in script
+    assert _timeline_count(default_app) == 26
 
 
 def test_map_has_no_basemap_tiles_by_default(default_app):
@@ -96,15 +96,15 @@ def test_each_filter_changes_what_is_shown(key, value, present, absent):
     assert _timeline_count(at) < before
 
 
-def test_date_filter_brings_in_the_gulf_incidents():
+def test_date_filter_narrows_to_the_escalation():
     at = _run()
     import datetime as dt
 
     at.date_input(key="dates").set_value(
-        (dt.date(2019, 5, 12), dt.date(2020, 1, 31))
+        (dt.date(2019, 10, 1), dt.date(2020, 1, 31))
     ).run()
-    assert "FUJ-20190512" in _map_script(at)
-    assert _timeline_count(at) == 26
+    assert "FUJ-20190512" not in _map_script(at)
+    assert _timeline_count(at) == 18
 
 
 def test_width_sliders_rebuild_corridor_and_valley():
@@ -281,3 +281,45 @@ def test_a_programming_error_surfaces_as_one(monkeypatch):
     at = _run()
     assert at.exception and "a bug, not a data problem" in at.exception[0].message
     assert not at.error
+
+
+def _upload(at: AppTest, path, *, mode: str = "merge") -> AppTest:
+    at.sidebar.radio(key="upload_mode").set_value(mode)
+    at.file_uploader(key="upload_file").set_value(
+        (path.name, path.read_bytes(), "application/octet-stream")
+    )
+    return at.run()
+
+
+@pytest.mark.parametrize(
+    "file_name",
+    ["acled_strikes.csv", "ucdp_strikes.csv", "events.geojson", "events.kml"],
+)
+def test_upload_merges_a_file_into_the_map(file_name):
+    at = _run()
+    before = _timeline_count(at)
+    at = _upload(at, DATA / "imports" / file_name)
+    assert not at.exception
+    assert not at.sidebar.error
+    assert _timeline_count(at) > before  # the shipped events and the new ones
+
+
+def test_upload_replace_shows_only_the_file():
+    at = _upload(_run(), DATA / "imports" / "acled_strikes.csv", mode="replace")
+    assert not at.exception
+    assert _timeline_count(at) == 8
+    script = _map_script(at)
+    assert "IRQX0002" in script  # the province-level event is drawn ...
+    assert "S-IQ-1" not in script
+
+
+def test_broken_upload_names_file_row_column_and_keeps_the_map():
+    at = _run()
+    before = _timeline_count(at)
+    at = _upload(at, DATA / "imports" / "acled_broken.csv")
+    assert not at.exception
+    message = at.sidebar.error[0].value
+    assert "acled\\_broken" in message and "row 3" in message
+    assert "geo\\_precision" in message
+    assert _timeline_count(at) == before
+    assert _map_script(at)

@@ -29,9 +29,9 @@ def options(catalogue):
     return options_for(catalogue.events)
 
 
-def test_defaults_cover_the_escalation_window(options):
+def test_defaults_cover_the_gulf_context_and_the_escalation(options):
     state = default_state(options)
-    assert (state.date_start, state.date_end) == (date(2019, 10, 1), date(2020, 1, 31))
+    assert (state.date_start, state.date_end) == (date(2019, 5, 1), date(2020, 1, 31))
     assert NO_COUNTRY in state.countries and "SYR" in state.countries
     assert state.basemap == "None"
 

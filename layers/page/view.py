@@ -25,9 +25,10 @@ from layers.params import (
 from layers.registry import LAYER_NAMES, LAYERS
 from layers.sources.schema import CONFIDENCE_GRADES, PRECISION_CLASSES
 
-#: The default time window: the escalation from the first base attacks to the
-#: Iranian missile strikes (the 2019 Gulf incidents come in when widened).
-DEFAULT_START = date(2019, 10, 1)
+#: The default time window: from the 2019 Gulf incidents the reporting cites as
+#: context (Fujairah 12 May, the Gulf of Oman tankers, the RQ-4, Abqaiq and
+#: Khurais) through the escalation to the Iranian missile strikes of January.
+DEFAULT_START = date(2019, 5, 1)
 DEFAULT_END = date(2020, 1, 31)
 #: Label used for events outside any country (international waters/airspace).
 NO_COUNTRY = "INTL"
@@ -343,6 +344,18 @@ def state_from_widgets(values: Mapping[str, object], base: ViewState) -> ViewSta
 def date_bounds(options: Options, picked: tuple[date, ...]) -> tuple[date, date]:
     """The date picker's first and last day: the catalogue's, or *picked*'s."""
     return min(options.first_date, picked[0]), max(options.last_date, picked[-1])
+
+
+def map_start(state: ViewState) -> dict[str, Any]:
+    """The map view a link asked for: ``lat``, ``lon`` and ``zoom`` (or None)."""
+    return {"lat": state.lat, "lon": state.lon, "zoom": state.zoom}
+
+
+def map_centre(state: ViewState) -> dict[str, Any]:
+    """``center`` and ``zoom`` for the map component: the link's, or none."""
+    if state.zoom is None:
+        return {"center": None, "zoom": None}
+    return {"center": (state.lat, state.lon), "zoom": state.zoom}
 
 
 def with_map_report(state: ViewState, report: Any) -> ViewState:
