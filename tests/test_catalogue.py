@@ -186,7 +186,7 @@ BAD_CELLS = [
     ("events.csv", 2, "country", "YEM", r"not a country of the reference data"),
     ("events.csv", 3, "event_id", "S-IQ-1", r"duplicate \(first on row 2\)"),
     ("events.csv", 2, "event_id", "", r"is empty; expected an event id"),
-    ("events.csv", 2, "event_id", "S-IQ;1", r"holds ';' or '\|'"),
+    ("sources.csv", 2, "source_id", "csis;hoffman", r"holds ';'"),
     ("events.csv", 2, "title", "", r"is empty; expected a short title"),
     ("events.csv", 2, "source_ids", "nowhere", r"'nowhere' is not in sources.csv"),
     ("events.csv", 2, "source_ids", "", r"is empty; expected ids from sources.csv"),
@@ -391,7 +391,7 @@ def test_missing_column_is_named(catalogue_copy):
 
 def test_empty_file(catalogue_copy):
     (catalogue_copy / "events.csv").write_text("")
-    with pytest.raises(CatalogueError, match=r"events.csv: the file is empty"):
+    with pytest.raises(CatalogueError, match=r"events.csv, row 1: the file is empty"):
         read_catalogue(catalogue_copy)
 
 
@@ -451,8 +451,13 @@ def test_missing_folder_and_file(tmp_path, catalogue_copy):
     with pytest.raises(CatalogueError, match="not found; expected a catalogue"):
         read_catalogue(tmp_path / "nowhere")
     (catalogue_copy / "claims.csv").unlink()
-    with pytest.raises(CatalogueError, match=r"claims.csv: file not found"):
+    with pytest.raises(CatalogueError, match=r"claims.csv, row 1: file not found"):
         read_catalogue(catalogue_copy)
+
+
+def test_a_folder_without_catalogue_files(tmp_path):
+    with pytest.raises(CatalogueError, match="is not a catalogue folder"):
+        read_catalogue(tmp_path)
 
 
 def test_a_file_of_no_known_format_is_named(tmp_path):

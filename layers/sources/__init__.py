@@ -27,6 +27,7 @@ from layers.sources.formats import (
 )
 from layers.sources.native import (
     FORMATS,
+    PARQUET_FILES,
     catalogue_format,
     read_csv_folder,
     read_parquet_folder,
@@ -128,15 +129,20 @@ def read_catalogue(
             "not found; expected a catalogue folder holding "
             f"{', '.join(TABLE_FILES.values())}",
         )
+    if path.is_file():
+        return read_file(path, reference=reference)
     kind = catalogue_format(path)
     if kind == "parquet":
         return read_parquet_folder(path, reference=reference)
     if kind == "csv":
         return read_csv_folder(path, reference=reference)
     if path.is_dir():
-        return read_csv_folder(path, reference=reference)  # names what is missing
-    if path.is_file():
-        return read_file(path, reference=reference)
+        raise CatalogueError(
+            str(path),
+            "is not a catalogue folder; expected a folder holding "
+            f"{', '.join(TABLE_FILES.values())} "
+            f"(or {', '.join(PARQUET_FILES.values())})",
+        )
     raise CatalogueError(
         str(path),
         "is not a folder; point to the folder that holds "

@@ -66,8 +66,6 @@ __all__ = [
 
 #: Columns whose text may run over several lines.
 MULTILINE = ("title", "description", "notes", "detail")
-#: Characters an id may not hold: they separate ids and candidates in cells.
-_ID_SEPARATORS = r"[;|]"
 _ISO3 = r"^[A-Z]{3}$"
 _CANDIDATE = r"^(?P<label>.*?)\s*@\s*(?P<lat>[^,@]*?)\s*,\s*(?P<lon>[^,@]*?)$"
 _CASUALTIES = ("killed", "wounded")
@@ -154,6 +152,14 @@ def parse_constraints(text: str) -> list[tuple[str, str]]:
 # --- tables -------------------------------------------------------------------
 
 
+def _stripped(cells_: pd.Series) -> pd.Series:
+    """Cells as stripped text (missing as empty), vectorised in Arrow."""
+    if not isinstance(cells_.dtype, pd.StringDtype):
+        cells_ = cells_.fillna("").astype("str")
+    array = pc.utf8_trim_whitespace(pa.array(cells_, type=pa.large_string()))
+    return pd.Series(array.to_pandas(), dtype="str").fillna("")
+
+
 def _table(frame: pd.DataFrame, key: str, name: str) -> Table:
     columns = TABLE_COLUMNS[key]
     missing = [c for c in columns if c not in frame.columns]
@@ -168,9 +174,9 @@ def _table(frame: pd.DataFrame, key: str, name: str) -> Table:
         raise CatalogueError(
             name, f"column(s) {', '.join(map(str, twice))} appear twice", row=1
         )
-    text = pd.DataFrame(
-        {c: frame[c].fillna("").astype("str").str.strip() for c in columns}
-    ).reset_index(drop=True)
+    text = pd.DataFrame({c: _stripped(frame[c]) for c in columns}).reset_index(
+        drop=True
+    )
     if ROW in frame.columns:
         rows = pd.to_numeric(frame[ROW]).to_numpy(dtype=np.int64)
     else:
@@ -180,12 +186,12 @@ def _table(frame: pd.DataFrame, key: str, name: str) -> Table:
 
 def _ids(problems: Problems, table: Table, column: str, what: str) -> None:
     cells.required(problems, table, column, what)
-    bad = cells.matches(table.frame[column], _ID_SEPARATORS)
+    bad = cells.matches(table.frame[column], ";")
     problems.add(
         table,
         bad,
         column,
-        f"'{{value}}' holds ';' or '|', which separate ids; expected {what}",
+        f"'{{value}}' holds ';', which separates ids in source_ids; expected {what}",
     )
 
 
@@ -262,15 +268,8 @@ def _check_event_cells(
     problems: Problems, table: Table, areas: Areas, latest: date
 ) -> _Parsed:
     frame = table.frame
-    _ids(problems, table, "event_id", "an event id (unique, no ';' or '|')")
+    cells.required(problems, table, "event_id", "an event id (unique)")
     cells.unique(problems, table, "event_id")
-    bad_group = cells.matches(frame["group_id"], _ID_SEPARATORS)
-    problems.add(
-        table,
-        bad_group,
-        "group_id",
-        "'{value}' holds ';' or '|'; expected a group id (or nothing)",
-    )
     cells.required(problems, table, "title", "a short title of the event")
     start = cells.dates(
         problems, table, "date_start", earliest=EARLIEST_DATE, latest=latest
@@ -873,7 +872,13 @@ def validate_tables(
     )
     if len(event_table) == 0:
         raise CatalogueErrors(
-            [CatalogueError(event_table.name, "has a header but no events")]
+            [
+                CatalogueError(
+                    event_table.name,
+                    "has a header but no events; expected one event a row from row 2",
+                    row=2,
+                )
+            ]
         )
     problems = Problems([event_table, claim_table, source_table])
     for table in (event_table, claim_table, source_table):

@@ -99,17 +99,6 @@ def read_csv_folder(
         except CatalogueError as exc:
             problems.append(exc)
     if problems:
-        if any(p.problem == "file not found" for p in problems):
-            problems = [
-                CatalogueError(
-                    p.path,
-                    "file not found; a catalogue folder needs "
-                    f"{', '.join(TABLE_FILES.values())}",
-                )
-                if p.problem == "file not found"
-                else p
-                for p in problems
-            ]
         raise CatalogueErrors(problems)
     names = {key: str(directory / file) for key, file in TABLE_FILES.items()}
     return validate_tables(

@@ -145,19 +145,6 @@ def _records_with_rows(
     return records, rows
 
 
-def _has_blank_line(data: bytes) -> bool:
-    """Whether *data* has an empty line, which pyarrow would skip silently.
-
-    A spreadsheet shows it as a row, so rows are counted the slow way then.
-    """
-    return (
-        b"\n\n" in data
-        or b"\n\r\n" in data
-        or b"\r\r" in data
-        or data.startswith((b"\n", b"\r"))
-    )
-
-
 def _parse_fast(data: bytes, width: int) -> pa.Table | None:
     names = [f"c{i}" for i in range(width)]
     block = _BLOCK_SIZE
@@ -168,7 +155,11 @@ def _parse_fast(data: bytes, width: int) -> pa.Table | None:
                 read_options=pacsv.ReadOptions(
                     column_names=names, skip_rows=1, block_size=block, encoding="utf8"
                 ),
-                parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                # An empty line is a row to a spreadsheet: rather than skip it
+                # (and misnumber every row after it), fail over to the csv module.
+                parse_options=pacsv.ParseOptions(
+                    newlines_in_values=True, ignore_empty_lines=False
+                ),
                 convert_options=pacsv.ConvertOptions(
                     column_types=dict.fromkeys(names, pa.string()),
                     strings_can_be_null=False,
@@ -200,9 +191,9 @@ def read_csv_table(
 
     Returns
     -------
-    One string column per entry of *columns*, cells stripped of surrounding
-    spaces; a ``_row`` column with the spreadsheet row when the file has blank
-    lines (otherwise row = position + 2).
+    One string column per entry of *columns*, as written (the checks strip
+    surrounding spaces); a ``_row`` column with the spreadsheet row when the
+    file has blank lines (otherwise row = position + 2).
 
     Raises
     ------
@@ -212,25 +203,39 @@ def read_csv_table(
     """
     name = str(path) if name is None else name
     if not path.is_file():
-        raise CatalogueError(name, "file not found")
+        raise CatalogueError(
+            name,
+            f"file not found; expected a CSV file with the header row: "
+            f"{', '.join(columns)}",
+            row=1,
+        )
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     text = _decode(data, name, columns)
     if not text.strip():
         raise CatalogueError(
-            name, f"the file is empty; expected a header row: {', '.join(columns)}"
+            name,
+            f"the file is empty; expected a header row: {', '.join(columns)}",
+            row=1,
         )
     header = _header(text, name, columns)
     wanted = [header.index(c) for c in columns]
-    table = None if _has_blank_line(data) else _parse_fast(data, len(header))
+    table = _parse_fast(data, len(header))
     if table is not None:
         frame = pd.DataFrame(
             {
-                c: pc.utf8_trim_whitespace(table.column(i)).to_pandas()
+                c: table.column(i).to_pandas()
                 for c, i in zip(columns, wanted, strict=True)
             }
         )
+        # An empty line reads as a row of empty cells: skip it, keep the rows.
+        blank = np.ones(len(frame), dtype=bool)
+        for column in table.column_names:
+            blank &= pc.equal(table.column(column), "").to_numpy()
+        if blank.any():
+            frame[ROW] = np.arange(len(frame), dtype=np.int64) + 2
+            frame = frame[~blank].reset_index(drop=True)
     else:
         records, rows = _records_with_rows(text, name, len(header))
         frame = pd.DataFrame(
@@ -239,8 +244,6 @@ def read_csv_table(
                 for c, i in zip(columns, wanted, strict=True)
             }
         )
-        for column in columns:
-            frame[column] = frame[column].str.strip()
         frame[ROW] = np.asarray(rows, dtype=np.int64)
     return frame
 
@@ -295,21 +298,26 @@ def read_parquet_table(
     """
     name = str(path) if name is None else name
     if not path.is_file():
-        raise CatalogueError(name, "file not found")
+        raise CatalogueError(name, "file not found; expected a Parquet table", row=1)
     try:
         schema = pq.read_schema(str(path))
     except (pa.ArrowInvalid, OSError) as exc:
-        raise CatalogueError(name, f"not a readable Parquet file ({exc})") from None
+        raise CatalogueError(
+            name, f"not a readable Parquet file ({exc}); expected Parquet", row=1
+        ) from None
     missing = [c for c in columns if c not in schema.names]
     if missing:
         raise CatalogueError(
             name,
             f"missing column(s) {', '.join(missing)}; expected: {', '.join(columns)}",
+            row=1,
         )
     try:
         return pq.read_table(str(path), columns=list(columns))
     except (pa.ArrowInvalid, OSError) as exc:
-        raise CatalogueError(name, f"not a readable Parquet file ({exc})") from None
+        raise CatalogueError(
+            name, f"not a readable Parquet file ({exc}); expected Parquet", row=1
+        ) from None
 
 
 def strings(table: pa.Table, columns: Sequence[str]) -> pd.DataFrame:
