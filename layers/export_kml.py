@@ -173,7 +173,7 @@ def _geometries(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
         geodesic_disc(p.x, p.y, float(r))
         for p, r in zip(geometry[discs], gdf["uncertainty_m"][discs], strict=True)
     ]
-    out[points & klass.isin(NOT_DRAWN)] = None
+    out[klass.isin(NOT_DRAWN)] = None  # listed, not drawn: not even as an area
     return out
 
 
