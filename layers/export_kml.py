@@ -42,6 +42,7 @@ NOT_DRAWN = ("P6",)
 #: Fields kept as ExtendedData (when the layer has them).
 KEY_FIELDS = (
     "event_id",
+    "country",
     "precision_class",
     "uncertainty_m",
     "date_start",
