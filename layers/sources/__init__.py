@@ -129,8 +129,6 @@ def read_catalogue(
             "not found; expected a catalogue folder holding "
             f"{', '.join(TABLE_FILES.values())}",
         )
-    if path.is_file():
-        return read_file(path, reference=reference)
     kind = catalogue_format(path)
     if kind == "parquet":
         return read_parquet_folder(path, reference=reference)
@@ -143,11 +141,7 @@ def read_catalogue(
             f"{', '.join(TABLE_FILES.values())} "
             f"(or {', '.join(PARQUET_FILES.values())})",
         )
-    raise CatalogueError(
-        str(path),
-        "is not a folder; point to the folder that holds "
-        f"{', '.join(TABLE_FILES.values())} (or a Parquet catalogue folder)",
-    )
+    return read_file(path, reference=reference)
 
 
 def write_catalogue(
