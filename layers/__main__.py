@@ -11,8 +11,10 @@ from layers.export import FORMATS, export_layers
 from layers.params import (
     CORRIDOR_HALF_WIDTH_KM,
     VALLEY_HALF_WIDTH_KM,
+    WIDTH_RANGE_KM,
     LayerInputs,
     LayerParams,
+    width_km_argument,
 )
 from layers.registry import LAYER_NAMES, LAYERS, build_layers
 from layers.sources import (
@@ -24,6 +26,8 @@ from layers.sources import (
     write_catalogue,
 )
 from layers.sources.reference import read_reference
+
+_WIDTHS = "from {:g} to {:g}".format(*WIDTH_RANGE_KM)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,15 +63,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--valley-km",
-        type=float,
+        type=width_km_argument,
         default=VALLEY_HALF_WIDTH_KM,
-        help="Euphrates valley half-width W in km (default %(default)s)",
+        help=f"Euphrates valley half-width W in km, {_WIDTHS} (default %(default)s)",
     )
     export.add_argument(
         "--corridor-km",
-        type=float,
+        type=width_km_argument,
         default=CORRIDOR_HALF_WIDTH_KM,
-        help="border corridor half-width D in km (default %(default)s)",
+        help=f"border corridor half-width D in km, {_WIDTHS} (default %(default)s)",
     )
     convert = commands.add_parser(
         "convert",

@@ -14,6 +14,8 @@ from layers.provenance import REFERENCE_SOURCES
 
 #: The governorates the valley is limited to: south-east Syria and western Iraq.
 VALLEY_GOVERNORATES = ("Dayr Az Zawr", "Al-Anbar")
+#: Grid (degrees) the two governorates are united on: that of the files.
+GOVERNORATE_GRID_DEG = 1e-5
 #: Degrees of latitude per metre, generously rounded up: used only to cut the
 #: river to the part that can reach the governorates before it is buffered.
 _DEG_PER_M = 1 / 90_000
@@ -35,8 +37,11 @@ def build(
     width_m = params.valley_half_width_km * 1000
     river = shapely.union_all(inputs.reference.euphrates.to_crs(WGS84).geometry.values)
     admin1 = inputs.reference.admin1.to_crs(WGS84)
+    # On the 1 m grid of the reference files, so the sub-metre slits that
+    # rounding leaves along the Iraq-Syria border close.
     governorates = shapely.union_all(
-        admin1[admin1["name"].isin(VALLEY_GOVERNORATES)].geometry.values
+        admin1[admin1["name"].isin(VALLEY_GOVERNORATES)].geometry.values,
+        grid_size=GOVERNORATE_GRID_DEG,
     )
     margin = 2 * width_m * _DEG_PER_M + 0.1
     west, south, east, north = governorates.bounds

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry.base import BaseGeometry
 
 from geo.crs import WGS84
-from geo.shapes import geodesic_disc
+from geo.shapes import geodesic_disc, intersect_constraints
 from layers.params import LayerInputs, LayerParams
 from layers.sources.catalogue import PRECISION_CLASSES, TIME_PRECISION
 
@@ -50,6 +51,32 @@ def _disc_derivation(event: pd.Series) -> str:
     )
 
 
+#: The columns that decide an area's shape and derivation.
+_SHAPE_KEY = ("lon", "lat", "uncertainty_m", "constraints", "location")
+
+
+def _area(
+    event: pd.Series, inputs: LayerInputs, deps: Mapping[str, gpd.GeoDataFrame]
+) -> tuple[BaseGeometry, str]:
+    """The disc of *event*'s radius, cut by its constraints when it has any.
+
+    A province-level event (P4, ``admin1:<governorate>`` with a disc that
+    holds the governorate) thus becomes its governorate.
+    """
+    if not str(event["constraints"]).strip():
+        disc = geodesic_disc(
+            float(event["lon"]), float(event["lat"]), float(event["uncertainty_m"])
+        )
+        return disc, _disc_derivation(event)
+    # strike_zones builds on this module (describe_precision): import late.
+    from layers.strike_zones import constraint_areas
+
+    zone = intersect_constraints(
+        constraint_areas(event, inputs, deps), subject=str(event["event_id"])
+    )
+    return zone.geometry, zone.derivation
+
+
 def build(
     inputs: LayerInputs, params: LayerParams, deps: Mapping[str, gpd.GeoDataFrame]
 ) -> gpd.GeoDataFrame:
@@ -57,7 +84,8 @@ def build(
 
     An event whose site is known to its radius (P1-P2) is a point. Every other
     event is an area: its strike zone if it has one, else the geodesic disc of
-    its uncertainty radius around the anchor. The anchor is kept in ``lon`` /
+    its uncertainty radius around the anchor, cut by its constraints (country,
+    governorate, valley, corridor) when it has any. The anchor is kept in ``lon`` /
     ``lat`` and ``anchor_lon`` / ``anchor_lat``; ``geometry_kind`` says which
     (``site`` or ``area``) and ``derivation`` how the shape was made.
     """
@@ -66,6 +94,7 @@ def build(
         deps["strike_zones"].set_index("event_id") if "strike_zones" in deps else None
     )
     geometries, kinds, derivations = [], [], []
+    shaped: dict[tuple[str, ...], tuple[BaseGeometry, str]] = {}
     for point, (_, event) in zip(events.geometry, events.iterrows(), strict=True):
         if event["precision_class"] in SITE_CLASSES:
             geometries.append(point)
@@ -77,15 +106,14 @@ def build(
             kinds.append(AREA)
             derivations.append(str(zone["derivation"]))
         else:
-            geometries.append(
-                geodesic_disc(
-                    float(event["lon"]),
-                    float(event["lat"]),
-                    float(event["uncertainty_m"]),
-                )
-            )
+            # Imported events share anchors (ACLED's province-level events all
+            # stand at their governorate's circle): shape each place once.
+            key = tuple(str(event[c]) for c in _SHAPE_KEY)
+            if key not in shaped:
+                shaped[key] = _area(event, inputs, deps)
+            geometries.append(shaped[key][0])
             kinds.append(AREA)
-            derivations.append(_disc_derivation(event))
+            derivations.append(shaped[key][1])
     out = events.drop(columns=events.geometry.name)
     out["anchor_lon"] = out["lon"]
     out["anchor_lat"] = out["lat"]

@@ -139,3 +139,23 @@ def test_many_rows_are_read_without_a_loop_per_row():
     tables = to_tables(data, name="big.csv")
     assert len(tables.events) == 3000
     assert tables.events["_row"].iloc[-1] == 3001
+
+
+def test_events_layer_draws_the_province_as_its_governorate(reference):
+    from layers.params import LayerInputs, LayerParams
+    from layers.registry import build_layers
+
+    catalogue = read_catalogue(ACLED)
+    built = build_layers(LayerInputs(reference, catalogue), LayerParams(), ["events"])
+    events = built["events"].set_index("event_id")
+    province = events.loc["IRQX0002"]
+    anbar = reference.admin1.set_index("name").loc["Al-Anbar", "geometry"]
+    assert province["geometry_kind"] == "area"
+    assert province.geometry.symmetric_difference(anbar).area < 0.001 * anbar.area
+    assert "Al-Anbar governorate" in province["derivation"]
+    assert "centre of the Al-Anbar governorate" in province["derivation"]
+    near = events.loc["IRQX0001"]  # "near" al-Qa'im: a disc cut to Iraq
+    assert near.geometry.geom_type in ("Polygon", "MultiPolygon")
+    assert near["geometry_kind"] == "area"
+    town = events.loc["IRQX0004"]  # a named town: a point is allowed
+    assert town.geometry.geom_type == "Point"

@@ -12,7 +12,8 @@ import pytest
 
 from layers.map.build import build_map
 from layers.page.downloads import downloads
-from layers.page.view import apply_view, default_state, options_for
+from layers.page.filters import apply_view
+from layers.page.view import default_state, options_for
 from layers.params import LayerParams
 
 

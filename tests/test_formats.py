@@ -174,3 +174,34 @@ def test_round_trip_through_a_native_folder(tmp_path, file_name):
         pd.DataFrame(direct.events[columns]), pd.DataFrame(again.events[columns])
     )
     pd.testing.assert_frame_equal(direct.claims, again.claims)
+
+
+@pytest.mark.parametrize("file_name", WELL_FORMED)
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_convert_round_trip_gives_the_same_events(tmp_path, file_name, fmt):
+    source = IMPORTS / file_name
+    status = main(["convert", str(source), "--out", str(tmp_path), "--format", fmt])
+    assert status == 0
+    direct, again = read_catalogue(source), read_catalogue(tmp_path)
+    columns = list(TABLE_COLUMNS["events"])
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(direct.events[columns]).reset_index(drop=True),
+        pd.DataFrame(again.events[columns]).reset_index(drop=True),
+    )
+    assert len(direct.claims) == len(again.claims)
+
+
+def test_native_checks_are_reported_in_the_files_own_terms():
+    lines = (IMPORTS / "acled_strikes.csv").read_text(encoding="utf-8").splitlines()
+    yemen = lines[1].replace("34.3669,41.1389", "15.4627,45.3253")
+    with pytest.raises(CatalogueError) as info:
+        read_upload("acled.csv", "\n".join([lines[0], yemen]).encode())
+    message = str(info.value)
+    assert "acled.csv, row 2, column 'latitude'" in message
+    assert "(as events)" not in message
+    geojson = (IMPORTS / "events.geojson").read_text(encoding="utf-8")
+    moved = geojson.replace("[44.28417, 35.5125]", "[45.3253, 15.4627]")
+    with pytest.raises(
+        CatalogueError, match=r"events.geojson, feature 1, column 'geom"
+    ):
+        read_upload("events.geojson", moved.encode())

@@ -26,6 +26,7 @@ from layers.map.data import (
     DATA_DECIMALS,
     MapView,
     context_collection,
+    format_value,
     prepare_context,
     view_payload,
 )
@@ -131,18 +132,41 @@ def test_events_are_sent_as_centre_and_radius_not_rings(payload, layers):
     row = layers["events"].set_index("event_id").loc["K1-20191227"]
     assert events["r"][k1] == row["uncertainty_m"]
     assert events["lon"][k1] == round(row["lon"], DATA_DECIMALS)
-    assert ["Uncertainty radius", "2 km"] in events["tip"][k1]
 
 
 def test_tooltip_words_match_the_card(payload):
-    events = _layer(payload, "events")["data"]
-    k1 = events["id"].index("K1-20191227")
+    header = _layer(payload, "events")["data"]["tipHeader"]
     words = PRECISION_CLASSES["P2"][0]  # what the card says
-    assert ["Precision", f"P2: {words}"] in events["tip"][k1]
-    assert [row[0] for row in events["tip"][k1]].count("Uncertainty radius") == 1
+    assert header["classes"]["P2"] == f"P2: {words}"
+    assert header["labels"] == ["Date", "Type", "Precision", "Uncertainty radius"]
     zones = _layer(payload, "strike_zones")["data"]["features"]["features"]
     tips = {f["properties"]["id"]: dict(f["properties"]["tip"]) for f in zones}
     assert tips["S-IQ-3"]["Uncertainty radius"] == "40 km"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_browser_words_the_radius_as_the_card_does(payload):
+    events = _layer(payload, "events")["data"]
+    script = (
+        "global.window = {}; require(process.argv[1]);"
+        f"const data = {json.dumps(events)};"
+        "console.log(JSON.stringify(data.id.map((_, i) =>"
+        " window.StrikeMap.eventTip(data, i))));"
+    )
+    out = subprocess.run(
+        ["node", "-e", script, str(ENGINE_SOURCE)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    tips = json.loads(out.stdout)
+    for i, tip in enumerate(tips):
+        assert tip[3] == [
+            "Uncertainty radius",
+            format_value("uncertainty_m", events["r"][i]),
+        ]
+        assert tip[2][1] == format_value("precision_class", events["pc"][i])
+    assert ["Uncertainty radius", "2 km"] in tips[events["id"].index("K1-20191227")]
 
 
 def test_zones_of_a_group_share_one_fill_and_keep_their_outlines(payload):
@@ -191,7 +215,8 @@ def test_context_has_a_coarse_level_for_small_zooms(layers):
 def test_filtered_layers_give_a_smaller_payload(layers, catalogue):
     from dataclasses import replace
 
-    from layers.page.view import apply_view, default_state, options_for
+    from layers.page.filters import apply_view
+    from layers.page.view import default_state, options_for
 
     state = replace(default_state(options_for(catalogue.events)), countries=("SYR",))
     payload = view_payload(apply_view(layers, state))
@@ -314,3 +339,24 @@ def test_drawn_rings_stay_within_0_1_percent_of_the_radius(lat, radius):
         )
         worst = max(abs(d - radius) / radius for d in distances)
         assert worst < 0.001, (radius, lat, worst)
+
+
+def test_a_pick_counts_once_and_the_view_falls_back_to_the_url_then_default():
+    from layers.map.build import DEFAULT_VIEW
+    from layers.map.channel import current_view, new_pick
+
+    report = read_report(
+        {"lat": 34.4, "lon": 41.0, "zoom": 9, "bounds": [34, 40, 35, 42], "pick": "A"}
+        | {"seq": 1},
+        layer_names=(),
+        event_ids=["A"],
+    )
+    assert new_pick(report, None) == "A" and new_pick(report, ("A", 1)) == ""
+    assert current_view(report, lat=None, lon=None, zoom=None, start=DEFAULT_VIEW) == (
+        report.view
+    )
+    around = current_view(None, lat=33.3, lon=44.4, zoom=10, start=DEFAULT_VIEW)
+    south, west, north, east = around.bounds
+    assert around.zoom == 10 and south < 33.3 < north and west < 44.4 < east
+    fitted = current_view(None, lat=None, lon=None, zoom=None, start=DEFAULT_VIEW)
+    assert fitted.zoom == 9  # what Leaflet fits the strike area to

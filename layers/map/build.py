@@ -39,6 +39,8 @@ from layers.registry import LAYERS
 CHANNEL_KEY = "last_geocoder_result"
 #: What the map frame is called for screen readers and the browser.
 MAP_TITLE = "Map of the 29 Dec 2019 strikes and related events"
+#: The bounds the map opens on, unless the URL says otherwise.
+DEFAULT_VIEW = VIEWS["Strike area"]
 #: The id the data layer must have: streamlit-folium names the swapped group
 #: ``feature_group_<index>``.
 DATA_LAYER_ID = "feature_group_0"

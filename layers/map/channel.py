@@ -94,3 +94,55 @@ def read_report(
         pick=pick,
         seq=seq,
     )
+
+
+#: The map's size assumed before the browser has reported (pixels).
+NOMINAL_SIZE = (900, 620)
+
+
+def view_around(lat: float, lon: float, zoom: int) -> MapView:
+    """The bounds a map of ``NOMINAL_SIZE`` shows at (*lat*, *lon*, *zoom*)."""
+    width, height = NOMINAL_SIZE
+    degrees_per_pixel = 360.0 / (256 * 2**zoom)
+    half_lon = width / 2 * degrees_per_pixel
+    half_lat = height / 2 * degrees_per_pixel * math.cos(math.radians(lat))
+    return MapView(
+        bounds=(lat - half_lat, lon - half_lon, lat + half_lat, lon + half_lon),
+        zoom=zoom,
+    )
+
+
+def fitted_view(bounds: tuple[tuple[float, float], tuple[float, float]]) -> MapView:
+    """The view Leaflet's ``fitBounds`` gives for *bounds* ((s, w), (n, e))."""
+    (south, west), (north, east) = bounds
+    width, height = NOMINAL_SIZE
+    lat = (south + north) / 2
+    zoom_x = math.log2(width * 360.0 / (256 * max(east - west, 1e-9)))
+    zoom_y = math.log2(
+        height * 360.0 / (256 * max(north - south, 1e-9) / math.cos(math.radians(lat)))
+    )
+    zoom = int(max(0, min(MAX_ZOOM, math.floor(min(zoom_x, zoom_y)))))
+    return MapView(bounds=(south, west, north, east), zoom=zoom)
+
+
+def current_view(
+    report: MapReport | None,
+    *,
+    lat: float | None,
+    lon: float | None,
+    zoom: int | None,
+    start: tuple[tuple[float, float], tuple[float, float]],
+) -> MapView:
+    """What the browser shows: as reported, else the URL's view, else *start*."""
+    if report is not None:
+        return report.view
+    if lat is not None and lon is not None and zoom is not None:
+        return view_around(lat, lon, zoom)
+    return fitted_view(start)
+
+
+def new_pick(report: MapReport | None, last: tuple[str, int] | None) -> str:
+    """The event id picked on the map since *last* (pick, seq), or ""."""
+    if report is None or not report.pick or (report.pick, report.seq) == last:
+        return ""
+    return report.pick

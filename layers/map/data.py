@@ -49,7 +49,7 @@ NOT_DRAWN = ("P6",)
 #: Above this many events in view, the map draws grid counts instead.
 MAX_EVENTS = 1500
 #: A grid cell is about this many pixels wide at the reported zoom.
-CELL_PIXELS = 48
+CELL_PIXELS = 40
 EVENT_TIP_FIELDS = ("date_start", "sub_event_type", "precision_class", "uncertainty_m")
 
 
@@ -244,7 +244,12 @@ def _layer_data(
 
 @dataclass(frozen=True)
 class EventColumns:
-    """The events as plain columns, ready to send (built once, then selected)."""
+    """The events as plain columns, ready to send (built once, then selected).
+
+    The tooltip is put together in the browser from these columns and the
+    words of ``tip_header`` (so no label or class description repeats per
+    event): date, type, class with its meaning, radius in km.
+    """
 
     ids: pd.Index
     lon: np.ndarray
@@ -253,7 +258,7 @@ class EventColumns:
     klass: np.ndarray
     type_code: np.ndarray
     title: np.ndarray
-    tip: np.ndarray
+    date: np.ndarray
 
     @classmethod
     def from_frame(cls, events: gpd.GeoDataFrame) -> EventColumns:
@@ -261,26 +266,28 @@ class EventColumns:
         types = list(EVENT_COLOURS)
         fallback = types.index("Other") if "Other" in types else 0
         codes = pd.Index(types).get_indexer(events["sub_event_type"].astype(str))
-        fields = [f for f in EVENT_TIP_FIELDS if f in events.columns]
-        columns = [events[f].tolist() for f in fields]
-        tips = np.empty(len(events), dtype=object)
-        tips[:] = [
-            [
-                [FIELD_LABELS.get(f, f), format_value(f, v)]
-                for f, v in zip(fields, row, strict=True)
-            ]
-            for row in zip(*columns, strict=True)
-        ] or []
+        dates = pd.to_datetime(events["date_start"]).dt.strftime("%Y-%m-%d")
         return cls(
-            ids=pd.Index(events["event_id"].astype(str)),
+            ids=pd.Index(events["event_id"].astype(str).to_numpy(dtype=object)),
             lon=np.round(events["lon"].to_numpy(dtype=float), DATA_DECIMALS),
             lat=np.round(events["lat"].to_numpy(dtype=float), DATA_DECIMALS),
             radius=np.round(events["uncertainty_m"].to_numpy(dtype=float), 1),
             klass=events["precision_class"].astype(str).to_numpy(dtype=object),
             type_code=np.where(codes < 0, fallback, codes).astype(np.int64),
             title=events["title"].astype(str).to_numpy(dtype=object),
-            tip=tips,
+            date=dates.fillna("").to_numpy(dtype=object),
         )
+
+
+def tip_header() -> dict:
+    """What the browser needs to word an event's tooltip as the card does."""
+    return {
+        "labels": [FIELD_LABELS[f] for f in EVENT_TIP_FIELDS],
+        "types": list(EVENT_COLOURS),
+        "classes": {
+            code: format_value("precision_class", code) for code in PRECISION_CLASSES
+        },
+    }
 
 
 @dataclass(frozen=True)
@@ -324,16 +331,18 @@ def _cell_size(zoom: int) -> float:
 
 def _events_data(
     columns: EventColumns,
-    shown_ids: Iterable[str],
+    shown: np.ndarray,
     view: MapView | None,
     *,
     limit: int,
     skip_ids: Iterable[str] = (),
 ) -> tuple[dict, str]:
     types = list(EVENT_COLOURS)
-    shown = columns.ids.isin(pd.Index(shown_ids))
     not_drawn_mask = shown & np.isin(columns.klass, NOT_DRAWN)
-    keep = shown & ~not_drawn_mask & ~columns.ids.isin(pd.Index(skip_ids))
+    skip = list(skip_ids)
+    keep = shown & ~not_drawn_mask
+    if skip:
+        keep &= ~columns.ids.isin(pd.Index(skip, dtype=object))
     not_drawn = int(not_drawn_mask.sum())
     outside = 0
     if view is not None and int(keep.sum()) > limit:
@@ -372,7 +381,8 @@ def _events_data(
         "r": columns.radius[index].tolist(),
         "lon": columns.lon[index].tolist(),
         "lat": columns.lat[index].tolist(),
-        "tip": columns.tip[index].tolist(),
+        "date": columns.date[index].tolist(),
+        "tipHeader": tip_header(),
         "cells": cells,
     }
     return data, status.strip()
@@ -399,6 +409,22 @@ def _cells(lon: np.ndarray, lat: np.ndarray, type_code: np.ndarray, zoom: int) -
         "n": counts.to_numpy().tolist(),
         "type": main.to_numpy().tolist(),
     }
+
+
+def _shown_mask(
+    columns: EventColumns, gdf: gpd.GeoDataFrame, source: gpd.GeoDataFrame | None
+) -> np.ndarray:
+    """Which of *columns* (made from *source*) are in *gdf*, as a boolean mask."""
+    if source is not None and len(columns.ids) == len(source):
+        if gdf is source:
+            return np.ones(len(source), dtype=bool)
+        positions = source.index.get_indexer(gdf.index)
+        if source.index.is_unique and (positions >= 0).all():
+            mask = np.zeros(len(source), dtype=bool)
+            mask[positions] = True
+            return mask
+    shown = gdf["event_id"].astype(str).to_numpy(dtype=object)
+    return columns.ids.isin(pd.Index(shown, dtype=object))
 
 
 def _selected_from(gdf: gpd.GeoDataFrame, source: gpd.GeoDataFrame | None) -> bool:
@@ -434,7 +460,7 @@ def view_payload(
     Parameters
     ----------
     shown
-        The layers as filtered for the view (``layers.page.view.apply_view``).
+        The layers as filtered for the view (``layers.page.filters.apply_view``).
     prepared
         :func:`prepare_layers` of the unfiltered layers (cached by the caller);
         without it everything is prepared here.
@@ -467,10 +493,14 @@ def view_payload(
         if spec.draw == "events":
             columns = prepared.events.get(spec.name)
             if columns is None or source is None:
-                columns = EventColumns.from_frame(gdf)
+                columns, source = EventColumns.from_frame(gdf), gdf
             # Events with a strike zone are drawn as that zone.
             data, status = _events_data(
-                columns, gdf["event_id"], view, limit=limit, skip_ids=zone_ids
+                columns,
+                _shown_mask(columns, gdf, source),
+                view,
+                limit=limit,
+                skip_ids=zone_ids,
             )
         else:
             if len(gdf) == 0:

@@ -17,7 +17,14 @@ from pathlib import Path
 
 from layers.sources.catalogue import Catalogue, validate_tables
 from layers.sources.errors import CatalogueError, CatalogueErrors
-from layers.sources.formats import merge_catalogues, read_file, read_upload
+from layers.sources.formats import (
+    MAX_UPLOAD_MB,
+    UPLOAD_MODES,
+    UPLOAD_TYPES,
+    merge_catalogues,
+    read_file,
+    read_upload,
+)
 from layers.sources.native import (
     FORMATS,
     PARQUET_FILES,
@@ -40,9 +47,13 @@ __all__ = [
     "CatalogueError",
     "CatalogueErrors",
     "FORMATS",
+    "MAX_UPLOAD_MB",
+    "UPLOAD_MODES",
+    "UPLOAD_TYPES",
     "merge_catalogues",
     "read_catalogue",
     "read_upload",
+    "read_with_upload",
     "resolve_catalogue_path",
     "validate_tables",
     "write_catalogue",
@@ -87,16 +98,16 @@ def read_catalogue(
 
     What *path* holds decides the reader (by content, not by name): a folder
     with ``events.parquet`` is a Parquet catalogue, a folder with
-    ``events.csv`` (etc.) a CSV catalogue.
+    ``events.csv`` (etc.) a CSV catalogue, and a single file is told apart by
+    its content (``layers.sources.formats``): an ACLED or UCDP GED CSV export,
+    GeoJSON, GeoPackage or KML of events, or a zip of a catalogue folder.
 
     Parameters
     ----------
     path
         A catalogue folder of CSVs (``events.csv``, ``claims.csv``,
         ``sources.csv``) or of Parquet tables (``events.parquet``, ...), or
-        one file: an ACLED or UCDP GED CSV export, GeoJSON, GeoPackage or KML
-        of events, or a zip of a catalogue folder (told apart by content; see
-        ``layers.sources.formats``).
+        one file in an import format.
     reference
         The reference geodata positions are checked against (default: the
         shipped data).
@@ -118,8 +129,6 @@ def read_catalogue(
             "not found; expected a catalogue folder holding "
             f"{', '.join(TABLE_FILES.values())}",
         )
-    if path.is_file():
-        return read_file(path)
     kind = catalogue_format(path)
     if kind == "parquet":
         return read_parquet_folder(path, reference=reference)
@@ -132,11 +141,7 @@ def read_catalogue(
             f"{', '.join(TABLE_FILES.values())} "
             f"(or {', '.join(PARQUET_FILES.values())})",
         )
-    raise CatalogueError(
-        str(path),
-        "is not a folder; point to the folder that holds "
-        f"{', '.join(TABLE_FILES.values())} (or a Parquet catalogue folder)",
-    )
+    return read_file(path, reference=reference)
 
 
 def write_catalogue(
@@ -169,3 +174,33 @@ def write_catalogue(
     if fmt == "parquet":
         return write_catalogue_parquet(catalogue, directory)
     raise ValueError(f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}")
+
+
+def read_with_upload(
+    path: Path | str, *, name: str, data: bytes, mode: str = "merge"
+) -> Catalogue:
+    """The catalogue at *path* merged with, or replaced by, an uploaded file.
+
+    Parameters
+    ----------
+    path
+        The catalogue in use (folder or file).
+    name, data
+        The uploaded file's name and content (read in memory, never written).
+    mode
+        ``merge`` (side by side; id clashes are errors) or ``replace``.
+
+    Raises
+    ------
+    CatalogueError
+        If the upload cannot be read or merged, naming the file, row or
+        feature, and column.
+    ValueError
+        For an unknown mode.
+    """
+    if mode not in UPLOAD_MODES:
+        raise ValueError(f"mode must be one of {', '.join(UPLOAD_MODES)}, not {mode!r}")
+    uploaded = read_upload(name, data)
+    if mode == "replace":
+        return uploaded
+    return merge_catalogues(read_catalogue(path), uploaded)

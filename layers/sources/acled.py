@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from layers.sources.catalogue import Catalogue
+from layers.sources.errors import CatalogueError
 from layers.sources.importing import (
     Problems,
     Tables,
@@ -54,6 +55,32 @@ REQUIRED_COLUMNS = (
 )
 #: Columns used when present.
 OPTIONAL_COLUMNS = ("actor1", "actor2", "notes", "iso3", "admin2")
+#: Native column -> the ACLED column it comes from (for messages).
+ORIGINAL_COLUMNS = {
+    "event_id": "event_id_cnty",
+    "title": "sub_event_type",
+    "date_start": "event_date",
+    "date_end": "event_date",
+    "time_precision": "time_precision",
+    "event_type": "event_type",
+    "sub_event_type": "sub_event_type",
+    "country": "country",
+    "admin1": "admin1",
+    "location": "location",
+    "lat": "latitude",
+    "lon": "longitude",
+    "candidates": "latitude",
+    "precision_class": "geo_precision",
+    "geo_precision": "geo_precision",
+    "uncertainty_m": "geo_precision",
+    "constraints": "admin1",
+    "description": "notes",
+    "source_ids": "source",
+    "applies_to": "event_id_cnty",
+    "killed_low": "fatalities",
+    "killed_high": "fatalities",
+    "source_id": "source",
+}
 #: Header names that tell an ACLED export apart from other CSV files.
 SIGNATURE = ("event_id_cnty", "geo_precision", "event_date")
 
@@ -154,6 +181,8 @@ def to_tables(data: bytes, *, name: str) -> Tables:
     """
     frame = read_csv_strings(data, name=name)
     require_columns(frame, REQUIRED_COLUMNS, name=name, what="an ACLED export")
+    if frame.empty:
+        raise CatalogueError(name, "has a header but no events")
     for column in OPTIONAL_COLUMNS:
         if column not in frame:
             frame[column] = ""
@@ -263,7 +292,7 @@ def _build(
             "sub_event_type": sub_event,
             "country": country,
             "admin1": admin1_ref.where(admin1_ref != "", frame["admin1"]),
-            "location": location,
+            "location": placed.location.where(placed.location != "", location),
             "lat": placed.lat.round(5).astype(str),
             "lon": placed.lon.round(5).astype(str),
             "candidates": placed.candidates,

@@ -95,6 +95,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "url": ("url", "source_url", "link"),
     "killed": ("killed", "fatalities", "deaths"),
 }
+#: Native column -> what it is in a drawn file (for messages); others keep
+#: their native name, which is also the first alias the file may use.
+ORIGINAL_COLUMNS = {
+    "lat": "geometry",
+    "lon": "geometry",
+    "candidates": "geometry",
+    "uncertainty_m": "uncertainty_m (or the drawn area)",
+}
 #: Defaults for what a drawn file lacks.
 DEFAULT_EVENT_TYPE = ("Strategic developments", "Other")
 DEFAULT_CONFIDENCE = "weak"
@@ -130,6 +138,8 @@ def _read_source(data: bytes | Path, name: str) -> gpd.GeoDataFrame:
         frames = []
         for layer in range(len(pyogrio.list_layers(data))):
             frame = pyogrio.read_dataframe(data, layer=layer)
+            if not isinstance(frame, gpd.GeoDataFrame):
+                continue  # a table without geometry (e.g. in a GeoPackage)
             if frame.crs is not None:
                 frame = frame.to_crs(WGS84)
             frames.append(frame.set_crs(WGS84, allow_override=True))

@@ -17,8 +17,14 @@ import pandas as pd
 
 from layers.sources import acled, features, ucdp
 from layers.sources.catalogue import Catalogue, validate_tables
-from layers.sources.errors import CatalogueError
-from layers.sources.importing import Tables, read_csv_strings, require_columns
+from layers.sources.errors import CatalogueError, CatalogueErrors
+from layers.sources.importing import (
+    FeatureError,
+    Tables,
+    read_csv_strings,
+    require_columns,
+)
+from layers.sources.reference import Reference
 from layers.sources.schema import TABLE_COLUMNS, TABLE_FILES
 
 #: The largest file the page accepts, in MB (``.streamlit/config.toml`` sets
@@ -27,6 +33,8 @@ from layers.sources.schema import TABLE_COLUMNS, TABLE_FILES
 MAX_UPLOAD_MB = 100
 #: What the upload control offers (the content decides, not the extension).
 UPLOAD_TYPES = ("csv", "geojson", "json", "gpkg", "kml", "kmz", "zip")
+#: What an upload does to the catalogue in use.
+UPLOAD_MODES = ("merge", "replace")
 ZIP_MAGIC = b"PK\x03\x04"
 PARQUET_MAGIC = b"PAR1"
 _EXPECTED = (
@@ -48,8 +56,9 @@ def detect(data: bytes, *, name: str) -> str:
     if data.startswith(PARQUET_MAGIC):
         raise CatalogueError(
             name,
-            "is a Parquet file; open a GeoParquet catalogue as a file path "
-            "(python -m layers export --catalogue FILE)",
+            "is a Parquet file; a Parquet catalogue is a folder holding "
+            "events.parquet, claims.parquet and sources.parquet (see "
+            "python -m layers convert)",
         )
     if features.looks_like(data):
         return "features"
@@ -83,7 +92,9 @@ def to_tables(data: bytes, *, name: str) -> Tables:
     return module.to_tables(data, name=name)
 
 
-def read_bytes(data: bytes, *, name: str) -> Catalogue:
+def read_bytes(
+    data: bytes, *, name: str, reference: Reference | None = None
+) -> Catalogue:
     """Read a catalogue file given as bytes (the format told by content).
 
     Parameters
@@ -92,6 +103,9 @@ def read_bytes(data: bytes, *, name: str) -> Catalogue:
         The file's content.
     name
         Its name, used in every message.
+    reference
+        The reference geodata positions are checked against (default: the
+        shipped data).
 
     Raises
     ------
@@ -102,16 +116,44 @@ def read_bytes(data: bytes, *, name: str) -> Catalogue:
         raise CatalogueError(name, f"the file is empty; {_EXPECTED}")
     if data.startswith(ZIP_MAGIC) and not features.is_kmz(data):
         tables, names = _zip_members(data, name=name)
-        return validate_tables(*tables, names=names, path=name)
-    tables = to_tables(data, name=name)
-    return validate_tables(
-        *tables,
-        names={key: f"{name} (as {key})" for key in TABLE_FILES},
-        path=name,
-    )
+        return validate_tables(*tables, names=names, reference=reference, path=name)
+    kind = detect(data, name=name)
+    module = {"acled": acled, "ucdp": ucdp, "features": features}[kind]
+    tables = module.to_tables(data, name=name)
+    try:
+        return validate_tables(
+            *tables,
+            names={key: f"{name} (as {key})" for key in TABLE_FILES},
+            reference=reference,
+            path=name,
+        )
+    except CatalogueErrors as exc:
+        raise _in_source_terms(exc, name, module.ORIGINAL_COLUMNS) from None
 
 
-def read_file(path: Path) -> Catalogue:
+def _in_source_terms(
+    exc: CatalogueErrors, name: str, columns: dict[str, str]
+) -> CatalogueErrors:
+    """The native checker's problems told in the imported file's own terms.
+
+    The file name replaces "<name> (as events)", and the column is the file's
+    own (``latitude`` rather than ``lat``), the native one kept in the text.
+    """
+    translated: list[CatalogueError] = []
+    for error in exc.errors:
+        column = columns.get(error.column or "", error.column)
+        problem = error.problem
+        if column != error.column:
+            problem += f" (as the catalogue's '{error.column}')"
+        row = error.row if error.row else None
+        if columns is features.ORIGINAL_COLUMNS and row is not None:
+            translated.append(FeatureError(name, problem, feature=row, column=column))
+        else:
+            translated.append(CatalogueError(name, problem, row=row, column=column))
+    return CatalogueErrors(translated, total=getattr(exc, "total", None))
+
+
+def read_file(path: Path, *, reference: Reference | None = None) -> Catalogue:
     """Read a catalogue file from disk (any import format).
 
     Raises
@@ -123,7 +165,7 @@ def read_file(path: Path) -> Catalogue:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise CatalogueError(str(path), f"cannot be read ({exc.strerror})") from None
-    return read_bytes(data, name=str(path))
+    return read_bytes(data, name=str(path), reference=reference)
 
 
 def read_upload(name: str, data: bytes) -> Catalogue:

@@ -207,6 +207,12 @@ def name_key(text: str) -> str:
     return "".join(w for w in words if w and w not in _ARTICLES)
 
 
+def per_value(values: pd.Series, func: Callable[[str], object]) -> pd.Series:
+    """*func* of each cell, computed once per distinct value (exports repeat)."""
+    distinct = pd.unique(values.astype(str))
+    return values.astype(str).map(dict(zip(distinct, map(func, distinct), strict=True)))
+
+
 class Tables(NamedTuple):
     """The three native tables an importer produces (all-string frames).
 
@@ -416,7 +422,15 @@ def coordinates(
 
 
 #: Date formats tried in turn on the cells the previous ones could not read.
-DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y", "%d %b %Y")
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d %B %Y",
+    "%d-%B-%Y",
+    "%d %b %Y",
+    "%d/%m/%Y",
+    "%Y/%m/%d",
+    "%Y%m%d",
+)
 
 
 def parse_dates(
@@ -464,7 +478,7 @@ def country_codes(names: pd.Series, codes: pd.Series | None = None) -> pd.Series
     codes
         Alpha-3 codes the file gives, used where they look like one.
     """
-    keys = names.map(name_key)
+    keys = per_value(names, name_key)
     out = keys.map(COUNTRY_CODES).fillna("")
     if codes is not None:
         given = codes.str.strip().str.upper()
@@ -499,10 +513,9 @@ def admin1_names(
                 table[(code, key)] = ref_name
     for key, ref_name in ADMIN1_ALIASES.items():
         table.setdefault((iso[ref_name], key), ref_name)
-    keys = pd.Series(
-        list(zip(countries, names.map(name_key), strict=True)), index=names.index
-    )
-    return keys.map(table).fillna("")
+    keys = countries.astype(str) + "\x00" + per_value(names, name_key)
+    flat = {f"{code}\x00{key}": name for (code, key), name in table.items()}
+    return keys.map(flat).fillna("")
 
 
 @dataclass(frozen=True)
@@ -607,7 +620,8 @@ def text_sources(
     The sources table (all strings) and, per row of *texts*, its ``;``-joined
     source ids ("" where the text was empty).
     """
-    pieces = texts.str.split(separator).explode().str.strip()
+    cells = pd.Series(pd.unique(texts.astype(str)), dtype=str)
+    pieces = cells.str.split(separator).explode().str.strip()
     pieces = pieces[pieces.fillna("") != ""]
     unique = pd.Series(pieces.unique(), dtype=str)
     ids = unique.map(lambda t: f"{prefix}-{hashlib.sha1(t.encode()).hexdigest()[:10]}")
@@ -624,8 +638,15 @@ def text_sources(
         },
         columns=list(SOURCE_COLUMNS),
     )
-    joined = pieces.map(id_of).groupby(level=0).agg("; ".join)
-    return sources, joined.reindex(texts.index).fillna("")
+    # One join per distinct citation text, not per row.
+    per_cell = {
+        cell: "; ".join(
+            dict.fromkeys(id_of[p.strip()] for p in cell.split(separator) if p.strip())
+        )
+        for cell in cells
+    }
+    joined = texts.astype(str).map(per_cell)
+    return sources, joined.fillna("").astype(str)
 
 
 def native_frame(
@@ -689,6 +710,7 @@ class Placement:
     radius: pd.Series
     candidates: pd.Series
     constraints: pd.Series
+    location: pd.Series
 
 
 def place(
@@ -730,6 +752,9 @@ def place(
     listed = province & (admin1_ref == "")
     klass[drawn], klass[listed] = "P4", "P6"
     candidates = pd.Series("", index=klass.index)
+    # The anchor of a drawn province is its circle's centre, named as such.
+    location = pd.Series("", index=klass.index)
+    location[drawn] = "the centre of the " + admin1_ref[drawn] + " governorate"
     if drawn.any():
         circles = governorate_circles(admin1, admin1_ref[drawn])
         names = admin1_ref[drawn]
@@ -769,7 +794,9 @@ def place(
     constraints[with_admin1] = (
         constraints[with_admin1] + "; admin1:" + admin1_ref[with_admin1]
     ).str.lstrip("; ")
-    return Placement(klass, anchor_lon, anchor_lat, radius, candidates, constraints)
+    return Placement(
+        klass, anchor_lon, anchor_lat, radius, candidates, constraints, location
+    )
 
 
 def native_codes(
@@ -783,14 +810,14 @@ def native_codes(
     out = []
     for position, given in ((0, acled), (1, ucdp)):
         default = klass.map(NATIVE_CODES).str[position]
-        codes = {
-            k: {str(c) for c in (spec.acled, spec.ucdp)[position]}
+        allowed = {
+            f"{k}:{c}"
             for k, spec in PRECISION_CLASSES.items()
+            for c in (spec.acled, spec.ucdp)[position]
         }
-        allowed = klass.map(codes)
-        text = given.astype("string").fillna("")
-        keep = pd.Series(
-            [t in a for t, a in zip(text, allowed, strict=True)], index=klass.index
-        ) | ((position == 1) & (text == "7"))
+        text = given.astype("string").fillna("").astype(str)
+        keep = (klass.astype(str) + ":" + text).isin(allowed)
+        if position == 1:
+            keep |= text == "7"
         out.append(text.where(keep, default))
     return out[0], out[1]

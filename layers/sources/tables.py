@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from geo.safe import CSV_PROTECTED, csv_cell
 from layers.sources.errors import CatalogueError, CatalogueErrors
 
 #: Column holding the row number to report (spreadsheet rows, header = row 1).
@@ -203,9 +204,10 @@ def read_csv_table(
 
     Returns
     -------
-    One string column per entry of *columns*, as written (the checks strip
-    surrounding spaces); a ``_row`` column with the spreadsheet row when the
-    file has blank lines (otherwise row = position + 2).
+    One string column per entry of *columns*, cells stripped of surrounding
+    spaces and of the apostrophe that protects a formula-like text
+    (``geo.safe.csv_cell``); a ``_row`` column with the spreadsheet row when
+    the file has blank lines (otherwise row = position + 2).
 
     Raises
     ------
@@ -262,6 +264,10 @@ def read_csv_table(
             }
         )
         frame[ROW] = np.asarray(rows, dtype=np.int64)
+    for column in columns:  # undo write_csv_table's formula protection
+        frame[column] = frame[column].str.replace(
+            CSV_PROTECTED.pattern, "", n=1, regex=True
+        )
     return frame
 
 
@@ -283,9 +289,14 @@ def write_csv_table(frame: pd.DataFrame, path: Path, columns: Sequence[str]) -> 
     -------
     *path*.
     """
+    # No cell may run as a spreadsheet formula (geo.safe.csv_cell); the reader
+    # takes the protective apostrophe off again (read_csv_table).
     table = pa.table(
         {
-            c: pa.array(frame[c].astype("str").fillna("").to_numpy(), type=pa.string())
+            c: pa.array(
+                [csv_cell(v) for v in frame[c].astype("str").fillna("")],
+                type=pa.string(),
+            )
             for c in columns
         }
     )

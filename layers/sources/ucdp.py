@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from layers.sources.catalogue import Catalogue
+from layers.sources.errors import CatalogueError
 from layers.sources.importing import (
     Problems,
     Tables,
@@ -64,6 +65,29 @@ OPTIONAL_COLUMNS = (
     "where_description",
     "source_headline",
 )
+#: Native column -> the UCDP column it comes from (for messages).
+ORIGINAL_COLUMNS = {
+    "event_id": "id",
+    "date_start": "date_start",
+    "date_end": "date_end",
+    "time_precision": "date_prec",
+    "country": "country",
+    "admin1": "adm_1",
+    "location": "where_coordinates",
+    "lat": "latitude",
+    "lon": "longitude",
+    "candidates": "latitude",
+    "precision_class": "where_prec",
+    "where_prec": "where_prec",
+    "uncertainty_m": "where_prec",
+    "constraints": "adm_1",
+    "description": "source_headline",
+    "source_ids": "source_article",
+    "applies_to": "id",
+    "killed_low": "low",
+    "killed_high": "high",
+    "source_id": "source_article",
+}
 #: Header names that tell a UCDP GED file apart from other CSV files.
 SIGNATURE = ("where_prec", "date_prec", "best")
 
@@ -168,6 +192,8 @@ def to_tables(data: bytes, *, name: str) -> Tables:
     """
     frame = read_csv_strings(data, name=name)
     require_columns(frame, REQUIRED_COLUMNS, name=name, what="a UCDP GED file")
+    if frame.empty:
+        raise CatalogueError(name, "has a header but no events")
     for column in OPTIONAL_COLUMNS:
         if column not in frame:
             frame[column] = ""
@@ -277,7 +303,7 @@ def _build(
             "sub_event_type": kinds.str[1],
             "country": country,
             "admin1": admin1_ref.where(admin1_ref != "", frame["adm_1"]),
-            "location": place_name,
+            "location": placed.location.where(placed.location != "", place_name),
             "lat": placed.lat.round(5).astype(str),
             "lon": placed.lon.round(5).astype(str),
             "candidates": placed.candidates,

@@ -224,6 +224,21 @@
     return { layer: group, items: featureItems(spec, data.features, outlines) };
   }
 
+  // Worded as the card words it: Python's "{:g} km" for the radius.
+  function km(metres) {
+    return Number((metres / 1000).toPrecision(6)).toString() + " km";
+  }
+
+  var eventTip = (SM.eventTip = function (data, i) {
+    var h = data.tipHeader;
+    return [
+      [h.labels[0], data.date[i]],
+      [h.labels[1], h.types[data.type[i]]],
+      [h.labels[2], h.classes[data.pc[i]] || data.pc[i]],
+      [h.labels[3], km(data.r[i])],
+    ];
+  });
+
   function drawEvents(state, spec, data) {
     var group = L.featureGroup();
     var items = [];
@@ -238,7 +253,7 @@
         var area = areaClasses.indexOf(klass) >= 0;
         var centre = L.latLng(data.lat[i], data.lon[i]);
         var ring = SM.ring(data.lon[i], data.lat[i], data.r[i]);
-        var tip = tipNode(data.id[i] + " " + data.title[i], data.tip[i]);
+        var tip = tipNode(data.id[i] + " " + data.title[i], eventTip(data, i));
         var polygon = L.polygon(ring, {
           renderer: renderer, color: colour, weight: area ? 1.5 : 1.2,
           dashArray: area ? "6 4" : "4 4", fillColor: colour,

@@ -1,0 +1,1 @@
+"""Benchmarks: speed and size, printed as tables (results in docs/performance.md)."""
