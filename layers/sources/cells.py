@@ -121,21 +121,21 @@ class Problems:
         if positions.size == 0:
             return
         self._count += positions.size
-        if values is None:
-            shown = (
-                table.frame[column].to_numpy()[positions]
-                if column is not None and "{value}" in problem
-                else np.full(positions.size, "", dtype=object)
-            )
-        else:
+        rows = table.rows[positions]
+        keep = np.argsort(rows, kind="stable")[:_KEEP]
+        if values is not None:
             shown = np.asarray(list(values), dtype=object)
+        elif column is not None and "{value}" in problem:
+            # Only the kept cells become Python strings, not the whole column.
+            shown = np.empty(positions.size, dtype=object)
+            shown[keep] = table.frame[column].take(positions[keep]).to_numpy(object)
+        else:
+            shown = np.full(positions.size, "", dtype=object)
         extra = (
             np.full(positions.size, "", dtype=object)
             if details is None
             else np.asarray(list(details), dtype=object)
         )
-        rows = table.rows[positions]
-        keep = np.argsort(rows, kind="stable")[:_KEEP]
         self._chunks.append(
             pd.DataFrame(
                 {
