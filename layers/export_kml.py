@@ -42,6 +42,7 @@ NOT_DRAWN = ("P6",)
 #: Fields kept as ExtendedData (when the layer has them).
 KEY_FIELDS = (
     "event_id",
+    "country",
     "precision_class",
     "uncertainty_m",
     "date_start",
@@ -173,7 +174,7 @@ def _geometries(gdf: gpd.GeoDataFrame) -> gpd.GeoSeries:
         geodesic_disc(p.x, p.y, float(r))
         for p, r in zip(geometry[discs], gdf["uncertainty_m"][discs], strict=True)
     ]
-    out[points & klass.isin(NOT_DRAWN)] = None
+    out[klass.isin(NOT_DRAWN)] = None  # listed, not drawn: not even as an area
     return out
 
 

@@ -135,3 +135,29 @@ def test_imported_acled_exports_with_its_precision(tmp_path, reference):
     assert province["precision_class"] == "P4"
     assert province.geometry.geom_type == "Polygon"
     assert "Al-Anbar governorate" in province["description"]
+
+
+def test_country_only_events_have_no_geometry_in_kml(tmp_path, reference):
+    catalogue = read_catalogue(DATA / "imports" / "ucdp_strikes.csv")
+    built = build_layers(LayerInputs(reference, catalogue), LayerParams(), ["events"])
+    frame = pyogrio.read_dataframe(
+        _write(tmp_path, "events", layer_kml("events", built["events"]))
+    )
+    country_only = frame[frame["precision_class"] == "P6"]
+    assert len(country_only) == 1
+    assert country_only.geometry.isna().all()
+    province = frame[frame["event_id"] == "UCDP-300002"].iloc[0]
+    assert province.geometry.geom_type == "Polygon"  # the governorate, no pin
+
+
+def test_exported_kml_opens_again_as_events(layers, catalogue):
+    from layers.sources import read_upload
+
+    again = read_upload("events.kml", layer_kml("events", layers["events"]).encode())
+    before = catalogue.events.set_index("event_id")
+    after = again.events.set_index("event_id")
+    assert list(after.index) == list(before.index)
+    assert (after["precision_class"] == before["precision_class"]).all()
+    assert (after["country"] == before["country"]).all()
+    # Areas come back as the circle that holds them: never smaller.
+    assert (after["uncertainty_m"] >= before["uncertainty_m"]).all()

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from layers.__main__ import main
+from layers.params import LayerInputs, LayerParams
+from layers.registry import build_layers
 from layers.sources import (
     CATALOGUE_DIR,
     merge_catalogues,
@@ -19,6 +21,7 @@ from layers.sources import (
 )
 from layers.sources.errors import CatalogueError
 from layers.sources.formats import MAX_UPLOAD_MB, detect, to_tables
+from layers.sources.reference import read_reference
 from layers.sources.schema import TABLE_COLUMNS, TABLE_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,8 +121,12 @@ def test_every_file_opens_or_fails_cleanly(file_name):
         assert "column '" in str(exc)
         return
     assert file_name in WELL_FORMED
-    area_only = catalogue.events["precision_class"].isin(("P3", "P4", "P5", "P6"))
-    assert (catalogue.events.loc[area_only, "uncertainty_m"] > 100).all()
+    built = build_layers(
+        LayerInputs(read_reference(), catalogue), LayerParams(), ["events"]
+    )["events"]
+    area_only = built["precision_class"].isin(("P3", "P4", "P5", "P6"))
+    assert area_only.any()
+    assert not (built.geometry[area_only].geom_type == "Point").any()  # no pins
 
 
 def test_environment_variable_and_flag_accept_a_file():

@@ -39,6 +39,7 @@ from layers.sources.importing import (
     enclosing_circle,
     events_frame,
     iso_dates,
+    native_codes,
     parse_dates,
     radius_text,
     reference_frames,
@@ -82,6 +83,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "admin1": ("admin1", "province", "governorate"),
     "location": ("location", "place"),
     "precision_class": ("precision_class", "precision"),
+    "geo_precision": ("geo_precision",),
+    "where_prec": ("where_prec",),
     "uncertainty_m": (
         "uncertainty_m",
         "coordinateuncertaintyinmeters",
@@ -416,12 +419,11 @@ def _build(
     confidence = cells["confidence"][1]
     confidence = confidence.where(confidence != "", DEFAULT_CONFIDENCE)
 
-    codes = klass.map(
-        lambda k: (
-            str(PRECISION_CLASSES[k].acled[0]) if PRECISION_CLASSES[k].acled else "",
-            str(PRECISION_CLASSES[k].ucdp[0]) if PRECISION_CLASSES[k].ucdp else "",
-        )
+    geo_cell, where_cell = native_codes(
+        klass, acled=cells["geo_precision"][1], ucdp=cells["where_prec"][1]
     )
+    # Outside every country of the reference: at sea or in the air (UCDP 7).
+    where_cell = where_cell.where(country != "", "7")
     km = (radius / 1000).round(1).astype(str).str.removesuffix(".0")
     shape = pd.Series("", index=gdf.index)
     shape[is_point] = (
@@ -466,8 +468,8 @@ def _build(
             "lat": lat.round(6).astype(str),
             "lon": lon.round(6).astype(str),
             "precision_class": klass,
-            "geo_precision": codes.str[0],
-            "where_prec": codes.str[1],
+            "geo_precision": geo_cell,
+            "where_prec": where_cell,
             "uncertainty_m": radius_text(radius),
             "constraints": constraints,
             "confidence": confidence,
