@@ -22,6 +22,7 @@ from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
 from layers.map.build import build_map  # noqa: E402
+from layers.page.card import LINK_WITHHELD  # noqa: E402
 from layers.page.downloads import downloads  # noqa: E402
 from layers.params import LayerInputs, LayerParams  # noqa: E402
 from layers.registry import build_layers  # noqa: E402
@@ -156,7 +157,8 @@ def test_every_card_stays_inert_and_shows_text_literally(page, server):
         text = card.inner_text()
         assert "{{7*7}}" in text and "<script>alert('xss-script')</script>" in text
         assert event_id in text
-        assert card.locator("a[href]").count() >= 1
+        # Only http(s) sources are links; the others say the link was withheld.
+        assert card.locator("a[href]").count() >= 1 or LINK_WITHHELD in text
         for href in card.locator("a[href]").evaluate_all("els => els.map(e => e.href)"):
             assert href.startswith(("https://", "http://"))
         _assert_inert(page)
@@ -169,14 +171,16 @@ def test_timeline_tooltips_stay_inert(page, server):
     chart.wait_for(timeout=60_000)
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
-    shown = []
-    for fx in (0.2, 0.35, 0.5, 0.65, 0.8):
-        for fy in (0.2, 0.4, 0.6, 0.8):
+    shown: list[str] = []
+    # Sweep the chart until a mark's tooltip shows (each event has a thin lane).
+    for fy in [j / 40 for j in range(2, 39)]:
+        for fx in [i / 16 for i in range(1, 16)]:
             page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
-            time.sleep(0.15)
             tooltip = page.locator("#vg-tooltip-element")
             if tooltip.count() and tooltip.is_visible():
                 shown.append(tooltip.inner_text())
+        if any("{{7*7}}" in text for text in shown):
+            break
     assert any("{{7*7}}" in text for text in shown)
     _assert_inert(page)
 

@@ -182,3 +182,24 @@ def test_event_in_tooltip_needs_the_whole_id():
     assert event_in_tooltip("Event S-IQ-10 zone", ids) == "S-IQ-10"
     assert event_in_tooltip("Event S-IQ-1\nzone", ids) == "S-IQ-1"
     assert event_in_tooltip("S-IQ-100", ids) is None
+
+
+def test_map_centre_and_start_follow_the_link(options):
+    from layers.page.view import map_centre, map_start, with_map_report
+
+    state = default_state(options)
+    assert map_centre(state) == {"center": None, "zoom": None}
+    linked = replace(state, lat=34.4, lon=41.0, zoom=9)
+    assert map_centre(linked) == {"center": (34.4, 41.0), "zoom": 9}
+    assert map_start(linked) == {"lat": 34.4, "lon": 41.0, "zoom": 9}
+    assert with_map_report(linked, None) is linked
+
+
+def test_date_bounds_hold_a_linked_range(options):
+    from layers.page.view import date_bounds
+
+    early = date(2001, 1, 1)
+    assert date_bounds(options, (early, early))[0] == early
+    low, high = date_bounds(options, (DEFAULT_START, DEFAULT_END))
+    assert low == min(options.first_date, DEFAULT_START)
+    assert high == max(options.last_date, DEFAULT_END)

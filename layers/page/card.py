@@ -135,11 +135,14 @@ def card_html(event: Mapping[str, Any], zone: Mapping[str, Any] | None = None) -
 
 
 def event_labels(events: pd.DataFrame) -> dict[str, str]:
-    """``{event_id: "event_id: title"}`` for a picker, in catalogue order."""
-    return {
-        str(i): f"{i}: {t}"
-        for i, t in zip(events["event_id"], events["title"], strict=True)
-    }
+    """``{event_id: "event_id: title"}`` for a picker, in catalogue order.
+
+    The empty id (no card) reads "(none)".
+    """
+    labels = {"": "(none)"}
+    for i, t in zip(events["event_id"], events["title"], strict=True):
+        labels[str(i)] = f"{i}: {t}"
+    return labels
 
 
 def event_card(
