@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,33 +11,21 @@ from streamlit_folium import st_folium
 
 from geo.errors import StrikeMapError
 from geo.safe import markdown_text
+from layers import sources
+from layers.map import build as map_build
 from layers.map import data as map_data
 from layers.map.assets import install_context, install_static_assets
-from layers.map.build import (
-    CHANNEL_KEY,
-    DEFAULT_VIEW,
-    DataLayer,
-    build_map,
-    build_shell,
-)
+from layers.map.build import DEFAULT_VIEW, build_map
 from layers.map.channel import current_view, new_pick, read_report
 from layers.page import failures, text, view
 from layers.page.card import event_card, event_labels
 from layers.page.downloads import downloads
-from layers.page.files import files_stamp
+from layers.page.files import Source, Upload, files_stamp, read_source, upload_source
 from layers.page.filters import apply_view, events_table
-from layers.page.timeline import TIMELINE_SELECTION, selected_event_id, timeline_chart
+from layers.page.timeline import selected_event_id, timeline_chart
 from layers.page.view import Options, ViewState
 from layers.params import WIDTH_RANGE_KM, LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, build_layers
-from layers.sources import (
-    MAX_UPLOAD_MB,
-    UPLOAD_MODES,
-    UPLOAD_TYPES,
-    read_catalogue,
-    read_with_upload,
-    resolve_catalogue_path,
-)
 from layers.sources.reference import read_reference
 
 HERE = Path(__file__).resolve().parent
@@ -46,19 +33,10 @@ KEY = view.WIDGET_KEYS
 Prepared = map_data.PreparedLayers
 
 
-#: (catalogue, stamp of its files) or, with an upload, (catalogue, stamp, file
-#: name, SHA-256 of its bytes, mode); the bytes travel beside it, unhashed.
-Source = tuple
-
-
 # Keyed on the files' times and sizes too: an edited catalogue is read again.
 @st.cache_data(show_spinner=False, max_entries=8)
 def _inputs(source: Source, _data: bytes | None = None) -> LayerInputs:
-    if _data is None:
-        return LayerInputs(read_reference(), read_catalogue(source[0]))
-    name, mode = source[2], source[4]
-    catalogue = read_with_upload(source[0], name=name, data=_data, mode=mode)
-    return LayerInputs(read_reference(), catalogue)
+    return LayerInputs(read_reference(), read_source(source, _data))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -84,38 +62,22 @@ def _render_failure(failure: failures.Failure) -> None:
     st.markdown(failure.advice)
 
 
-def _render_upload(base: Source) -> tuple[Source, bytes | None]:
+def _render_upload(base: Source) -> Upload:
     """A file kept in this session only; one that cannot be read is named."""
     bar = st.sidebar
     bar.header(text.UPLOAD_HEADER)
-    file = bar.file_uploader(
-        text.upload_label(MAX_UPLOAD_MB),
-        type=list(UPLOAD_TYPES),
-        key="upload_file",
-        help=text.UPLOAD_HELP,
-    )
-    mode = bar.radio(
-        text.UPLOAD_MODE_LABEL,
-        UPLOAD_MODES,
-        key="upload_mode",
-        horizontal=True,
-        format_func=text.UPLOAD_MODE_WORDS.get,
-    )
-    previous = st.session_state.get("_upload", (base, None))
-    if file is None or previous[0][:2] != base:
-        st.session_state.pop("_upload", None)
-        previous = (base, None)
-    if file is None:
-        return previous
-    data = file.getvalue()
-    source = (*base, file.name, hashlib.sha256(data).hexdigest(), mode)
-    if previous[0] == source:
-        return previous
+    file = bar.file_uploader(**text.UPLOADER)
+    mode = bar.radio(**text.UPLOAD_MODE)
+    upload = (file.name, file.getvalue(), mode) if file is not None else None
+    (source, data), new = upload_source(st.session_state.get("_upload"), base, upload)
+    if not new:
+        st.session_state["_upload"] = (source, data)
+        return source, data
     try:
         _inputs(source, data)
     except StrikeMapError as exc:
         bar.error(text.upload_failed(file.name, exc))
-        return previous
+        return st.session_state.get("_upload", (base, None))
     st.session_state["_upload"] = (source, data)
     st.session_state.pop("_start", None)  # the filters follow the new events
     st.query_params.clear()
@@ -123,7 +85,7 @@ def _render_upload(base: Source) -> tuple[Source, bytes | None]:
 
 
 def _open_catalogue() -> tuple[Source, bytes | None, LayerInputs] | None:
-    catalogue = resolve_catalogue_path()
+    catalogue = sources.resolve_catalogue_path()
     try:
         install_static_assets(HERE / "static")
         source, data = _render_upload((str(catalogue), files_stamp(catalogue)))
@@ -172,7 +134,7 @@ def _render_map(
 ) -> ViewState:
     """The map, fed only what changed; returns *state* with the map's view."""
     report = read_report(
-        (st.session_state.get("map") or {}).get(CHANNEL_KEY),
+        (st.session_state.get("map") or {}).get(map_build.CHANNEL_KEY),
         layer_names=LAYER_NAMES,
         event_ids=ids,
     )
@@ -182,22 +144,16 @@ def _render_map(
     payload = map_data.view_payload(
         shown,
         prepared=_prepared(source, state.layer_params(), data),
-        view=current_view(
-            report, lat=start.lat, lon=start.lon, zoom=start.zoom, start=DEFAULT_VIEW
-        ),
+        view=current_view(report, **view.map_start(start), start=DEFAULT_VIEW),
         selected=st.session_state.get(KEY["event"], ""),
     )
     st_folium(
-        build_shell(
+        map_build.build_shell(
             _context_urls(source[:2]), basemap=state.basemap, hidden=start.hidden
         ),
-        height=620,
-        use_container_width=True,
-        key="map",
-        feature_group_to_add=DataLayer(payload),
-        center=(start.lat, start.lon) if start.zoom is not None else None,
-        zoom=start.zoom,
-        returned_objects=[CHANNEL_KEY],
+        feature_group_to_add=map_build.DataLayer(payload),
+        **text.MAP_WIDGET,
+        **view.map_centre(start),
     )
     if payload["status"]:
         st.caption(payload["status"])
@@ -229,13 +185,8 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
     if events.empty:
         st.info("No event matches the filters.")
         return
-    st.altair_chart(
-        timeline_chart(events),
-        width="stretch",
-        on_select=_open_card_from_timeline,
-        selection_mode=TIMELINE_SELECTION,
-        key="timeline",
-    )
+    chart = timeline_chart(events)
+    st.altair_chart(chart, on_select=_open_card_from_timeline, **text.TIMELINE_WIDGET)
     st.dataframe(events_table(events), hide_index=True, width="stretch")
 
 

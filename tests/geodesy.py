@@ -39,8 +39,8 @@ def distance_to_line_m(
     """
     samples = sample_coords(line, LINE_STEP_DEG)
     tree = shapely.STRtree(shapely.points(samples))
-    # A degree of longitude is at least 80 km below 44N: a generous window.
-    window = reach_m / 80_000
+    # A degree of longitude is at least 85 km below 40N: a generous window.
+    window = reach_m / 85_000
     idx_points, idx_samples = tree.query(
         shapely.points(points), distance=window, predicate="dwithin"
     )
@@ -70,8 +70,9 @@ def edge_distances_m(
     """
     points = sample_coords(area, EDGE_STEP_DEG)
     if cut_by is not None:
-        near_cut = shapely.dwithin(
-            shapely.points(points), shapely.boundary(cut_by), clearance_deg
-        )
+        cut = shapely.boundary(cut_by)
+        shapely.prepare(cut)
+        near_cut = shapely.dwithin(shapely.points(points), cut, clearance_deg)
         points = points[~near_cut]
-    return distance_to_line_m(points, line, width_m * 1.5)
+    # An edge point farther than 1 % beyond the width gets inf: a failure.
+    return distance_to_line_m(points, line, width_m * 1.01)

@@ -202,6 +202,8 @@ BAD_CELLS = [
     ("events.csv", 8, "where_prec", "2", r"P2.*UCDP has no code"),
     # control characters
     ("events.csv", 2, "title", "a\x00b", r"control character; expected printable"),
+    ("sources.csv", 2, "title", "form\x0cfeed", r"control character"),
+    ("events.csv", 2, "country", "I\nRQ", r"holds a tab or line break"),
     ("events.csv", 2, "notes", "bell \x07", r"control character"),
     ("events.csv", 2, "location", "C1 \x85 char", r"control character"),
     ("events.csv", 2, "event_id", "S-IQ-1\tX", r"tab or line break; expected one"),
@@ -311,6 +313,15 @@ def test_international_waters_cannot_be_deep_inland(catalogue_copy):
     _edit(catalogue_copy / "events.csv", 24, "lon", "54.0")
     problem = _find(_problems(catalogue_copy), "events.csv", 24, "country")
     assert "inside IRN" in problem.problem
+
+
+def test_cells_are_read_without_surrounding_spaces(catalogue_copy):
+    _edit(catalogue_copy / "events.csv", 2, "lat", "  34.37973 ")
+    _edit(catalogue_copy / "events.csv", 2, "country", " IRQ")
+    _edit(catalogue_copy / "events.csv", 2, "source_ids", " csis-hoffman ;geonames ")
+    event = read_catalogue(catalogue_copy).events.iloc[0]
+    assert (event["lat"], event["country"]) == (34.37973, "IRQ")
+    assert event["source_ids"] == "csis-hoffman; geonames"
 
 
 def test_long_text_is_accepted(catalogue_copy):

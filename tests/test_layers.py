@@ -328,7 +328,7 @@ def test_every_feature_says_how_its_shape_was_made(layers, spec):
     assert gdf["derivation"].astype(str).str.len().gt(20).all()
     for sources in gdf["sources"]:
         assert len(sources) >= 1
-        assert all(s["url"].startswith(("http://", "https://")) for s in sources)
+        assert all(s["url"].startswith("https://") for s in sources)
 
 
 def test_husaybah_is_not_labelled_al_qaim_and_beirut_only_once(layers):

@@ -58,3 +58,12 @@ def test_a_click_selects_an_event(spec):
     assert selected_event_id(state) == "S-IQ-2"
     assert selected_event_id({"selection": {TIMELINE_SELECTION: []}}) is None
     assert selected_event_id(None) is None
+
+
+def test_colours_are_the_maps(spec):
+    from layers.map.style import EVENT_COLOURS
+
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["domain"]
+    for kind, colour in zip(scale["domain"], scale["range"], strict=True):
+        assert EVENT_COLOURS[kind] == colour

@@ -11,6 +11,7 @@ choice with :func:`selected_event_id` and opens that event's card.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import altair as alt
 import geopandas as gpd
@@ -104,7 +105,7 @@ def timeline_chart(events: gpd.GeoDataFrame) -> alt.Chart:
     )
 
 
-def selected_event_id(state: Mapping[str, object] | None) -> str | None:
+def selected_event_id(state: Mapping[str, Any] | None) -> str | None:
     """The event clicked on the timeline, from ``st.altair_chart``'s selection state.
 
     Parameters

@@ -346,6 +346,18 @@ def date_bounds(options: Options, picked: tuple[date, ...]) -> tuple[date, date]
     return min(options.first_date, picked[0]), max(options.last_date, picked[-1])
 
 
+def map_start(state: ViewState) -> dict[str, Any]:
+    """The map view a link asked for: ``lat``, ``lon`` and ``zoom`` (or None)."""
+    return {"lat": state.lat, "lon": state.lon, "zoom": state.zoom}
+
+
+def map_centre(state: ViewState) -> dict[str, Any]:
+    """``center`` and ``zoom`` for the map component: the link's, or none."""
+    if state.zoom is None:
+        return {"center": None, "zoom": None}
+    return {"center": (state.lat, state.lon), "zoom": state.zoom}
+
+
 def with_map_report(state: ViewState, report: Any) -> ViewState:
     """*state* with the centre, zoom and switched-off layers the map reported.
 

@@ -38,6 +38,7 @@ from layers.sources.schema import (
     FUTURE_DAYS,
     MAX_CASUALTIES,
     MIN_RADIUS_M,
+    OUTLINE_ACCURACY_M,
     PRECISION_CLASSES,
     SOURCE_COLUMNS,
     TABLE_COLUMNS,
@@ -65,7 +66,18 @@ __all__ = [
 ]
 
 #: Columns whose text may run over several lines.
-MULTILINE = ("title", "description", "notes", "detail")
+MULTILINE = (
+    "title",
+    "attacker",
+    "target",
+    "target_kind",
+    "location",
+    "description",
+    "notes",
+    "claimant",
+    "detail",
+    "outlet",
+)
 _ISO3 = r"^[A-Z]{3}$"
 _CANDIDATE = r"^(?P<label>.*?)\s*@\s*(?P<lat>[^,@]*?)\s*,\s*(?P<lon>[^,@]*?)$"
 _CASUALTIES = ("killed", "wounded")
@@ -156,8 +168,11 @@ def _stripped(cells_: pd.Series) -> pd.Series:
     """Cells as stripped text (missing as empty), vectorised in Arrow."""
     if not isinstance(cells_.dtype, pd.StringDtype):
         cells_ = cells_.fillna("").astype("str")
-    array = pc.utf8_trim_whitespace(pa.array(cells_, type=pa.large_string()))
-    return pd.Series(array.to_pandas(), dtype="str").fillna("")
+    array = pa.array(cells_, type=pa.large_string())
+    if not cells.may_need_trim(array):
+        return cells_.fillna("")
+    trimmed = pc.utf8_trim_whitespace(array)
+    return pd.Series(trimmed.to_pandas(), dtype="str").fillna("")
 
 
 def _table(frame: pd.DataFrame, key: str, name: str) -> Table:
@@ -288,7 +303,7 @@ def _check_event_cells(
         end < start,
         "date_end",
         "{value} is before date_start {detail}; expected date_start or later",
-        details=frame["date_start"].to_numpy()[end < start],
+        details=_pick(frame["date_start"], end < start),
     )
     time_precision = cells.numbers(
         problems, table, "time_precision", low=1, high=3, integer=True
@@ -334,14 +349,14 @@ def _check_event_cells(
         "lat",
         f"{{value}}, {{detail}} lies outside the region; expected {region} "
         "(are lat and lon swapped?)",
-        details=frame["lon"].to_numpy()[lat_out],
+        details=_pick(frame["lon"], lat_out),
     )
     problems.add(
         table,
         outside & ~lat_out,
         "lon",
         f"{{detail}}, {{value}} lies outside the region; expected {region}",
-        details=frame["lat"].to_numpy()[outside & ~lat_out],
+        details=_pick(frame["lat"], outside & ~lat_out),
     )
     class_ok = cells.choices(
         problems, table, "precision_class", tuple(PRECISION_CLASSES)
@@ -404,11 +419,11 @@ def _check_crosswalk(
     radius: np.ndarray,
 ) -> None:
     """ACLED and UCDP codes and the radius must fit the precision class."""
-    klass = table.frame["precision_class"].to_numpy()
+    klass = table.frame["precision_class"]
     acled_given = ~cells.empty(table, "geo_precision")
     ucdp_given = ~cells.empty(table, "where_prec")
     for name, spec in PRECISION_CLASSES.items():
-        rows = klass == name
+        rows = (klass == name).to_numpy()
         if not rows.any():
             continue
         acled_text = " or ".join(map(str, spec.acled)) or "empty (ACLED has no code)"
@@ -548,6 +563,8 @@ def _check_places(
 ) -> None:
     """The point lies in its stated country and governorate, within its radius.
 
+    The outlines are Natural Earth 1:10m, good to about a kilometre at coasts
+    and borders, so a point may also lie that much outside (``OUTLINE_ACCURACY_M``).
     Over water (``where_prec`` 7) a country's territorial sea counts as the
     country: the point may lie up to 12 nautical miles beyond the coast, plus
     its radius.
@@ -559,8 +576,10 @@ def _check_places(
         ~np.isnan(parsed.lat) & ~np.isnan(parsed.lon) & ~np.isnan(parsed.radius)
     )
     measurable &= areas.inside_region(parsed.lon, parsed.lat)
-    reach = parsed.radius + np.where(
-        parsed.where_prec == UCDP_OVER_WATER, TERRITORIAL_SEA_M, 0.0
+    reach = (
+        parsed.radius
+        + OUTLINE_ACCURACY_M
+        + np.where(parsed.where_prec == UCDP_OVER_WATER, TERRITORIAL_SEA_M, 0.0)
     )
     for code, shape in areas.countries.items():
         rows = by_country.get(code, _NONE)
@@ -604,10 +623,10 @@ def _check_places(
     for code in sorted({code for code, _ in areas.admin1}):
         names = areas.admin1_names(code)
         rows = by_country.get(code, _NONE)
-        rows = rows[frame["admin1"].to_numpy()[rows] != ""]
+        rows = rows[_pick(frame["admin1"], rows) != ""]
         problems.add(
             table,
-            rows[~cells.isin(frame["admin1"].to_numpy()[rows], names)],
+            rows[~cells.isin(_pick(frame["admin1"], rows), names)],
             "admin1",
             f"'{{value}}' is not a governorate of {code} in the reference data; "
             f"expected one of: {', '.join(names)}",
@@ -636,12 +655,25 @@ _NONE = np.zeros(0, dtype=np.int64)
 
 def _positions_by(cells_: pd.Series) -> dict[str, np.ndarray]:
     """The positions of the rows holding each distinct value."""
+    codes, uniques = pd.factorize(cells_)
+    order = np.argsort(codes, kind="stable")
+    ends = np.cumsum(np.bincount(codes, minlength=len(uniques)))
     return {
-        str(k): np.asarray(v, dtype=np.int64)
-        for k, v in pd.Series(np.arange(len(cells_)))
-        .groupby(cells_.to_numpy())
-        .indices.items()
+        str(value): order[end - size : end]
+        for value, end, size in zip(
+            uniques, ends, np.bincount(codes, minlength=len(uniques)), strict=True
+        )
     }
+
+
+def _pick(cells_: pd.Series, where: np.ndarray) -> np.ndarray:
+    """The cells at *where* (a mask or positions) as an object array.
+
+    Only the picked cells become Python objects, not the whole column.
+    """
+    where = np.asarray(where)
+    positions = np.flatnonzero(where) if where.dtype == bool else where
+    return cells_.take(positions).to_numpy(dtype=object)
 
 
 def _length(metres: float) -> str:
@@ -666,8 +698,8 @@ def _check_constraints(
     kind = parts[0].str.strip().to_numpy()
     value = parts[2].str.strip().to_numpy()
     frame = table.frame
-    event_country = frame["country"].to_numpy()[positions]
-    event_admin1 = frame["admin1"].to_numpy()[positions]
+    event_country = _pick(frame["country"], positions)
+    event_admin1 = _pick(frame["admin1"], positions)
     rows = table.rows[positions]
     view = Table(
         table.name, pd.DataFrame({"constraints": items.to_numpy()}), rows, table.columns
@@ -810,7 +842,7 @@ def _check_claims(
             f"{what}_high",
             f"{{value}} is below {what}_low {{detail}}; expected {what}_high at "
             f"least {what}_low",
-            details=frame[f"{what}_low"].to_numpy()[below],
+            details=_pick(frame[f"{what}_low"], below),
         )
     return figures
 
@@ -949,34 +981,36 @@ def _assemble(
     source_dicts = _dicts(
         {
             "id": sources["source_id"].tolist(),
-            **{c: sources[c].tolist() for c in SOURCE_COLUMNS if c != "source_id"},
+            **{c: _shared(sources[c]) for c in SOURCE_COLUMNS if c != "source_id"},
         }
     )
     cited_by, cited = cells.split_items(frame["source_ids"], ";")
-    index = pd.Index(sources["source_id"]).get_indexer(cited)
+    index = _index_in(cited, sources["source_id"])
     frame["sources"] = _lists(cited_by, source_dicts[index], count)
 
     # Claims: each applies to an event or to every event of a group.
-    event_ids = pd.Index(frame["event_id"])
-    direct = event_ids.get_indexer(claims["applies_to"])
+    direct = _index_in(claims["applies_to"], frame["event_id"])
     scope = np.where(
         direct >= 0, "this event", "all events of " + claims["applies_to"].to_numpy()
     )
     claim_dicts = _dicts(
         {
-            "claimant": claims["claimant"].tolist(),
-            "scope": scope.tolist(),
+            "claimant": _shared(claims["claimant"]),
+            "scope": _shared(pd.Series(scope, dtype="str")),
             **{c: _optional_ints(figures[c]) for c in figures},
-            "detail": claims["detail"].tolist(),
-            "source_ids": claims["source_ids"].tolist(),
+            "detail": _shared(claims["detail"]),
+            "source_ids": _shared(claims["source_ids"]),
         }
     )
+    in_group = (frame["group_id"] != "").to_numpy()
     members = pd.DataFrame(
-        {"event": np.arange(count), "group_id": frame["group_id"].to_numpy()}
+        {
+            "event": np.flatnonzero(in_group),
+            "group_id": frame["group_id"][in_group].reset_index(drop=True),
+        }
     )
-    members = members[members["group_id"] != ""]
     by_group = pd.DataFrame(
-        {"claim": np.arange(len(claims)), "group_id": claims["applies_to"].to_numpy()}
+        {"claim": np.arange(len(claims)), "group_id": claims["applies_to"]}
     ).merge(members, on="group_id")
     links = pd.concat(
         [
@@ -994,6 +1028,21 @@ def _assemble(
         frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84
     )
     return Catalogue(events=events, claims=claims, sources=sources, path=path)
+
+
+def _shared(cells_: pd.Series) -> list[str]:
+    """The cells as Python strings, one object per distinct value (less memory)."""
+    codes, uniques = pd.factorize(cells_)
+    return np.asarray(uniques, dtype=object)[codes].tolist()
+
+
+def _index_in(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """The position in *keys* of each value (first match), -1 where absent."""
+    found = pc.index_in(
+        pa.array(values, type=pa.large_string()),
+        value_set=pa.array(keys, type=pa.large_string()),
+    )
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _optional_ints(values: np.ndarray) -> list[int | None]:

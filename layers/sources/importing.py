@@ -21,9 +21,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Geod
+from pyproj import Geod
 
-from geo.crs import WGS84
+from geo.crs import WGS84, aeqd_crs
 from layers.sources.catalogue import Catalogue, validate_tables
 from layers.sources.errors import CatalogueError, CatalogueErrors
 from layers.sources.reference import REFERENCE_DIR, read_reference_file
@@ -541,9 +541,7 @@ def enclosing_circle(geometry: shapely.Geometry) -> Circle:
     the next kilometre, so the circle never cuts the area.
     """
     centre = geometry.centroid
-    aeqd = CRS.from_proj4(
-        f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} +datum=WGS84 +units=m"
-    )
+    aeqd = aeqd_crs(centre.x, centre.y)
     projected = gpd.GeoSeries([geometry], crs=WGS84).to_crs(aeqd).iloc[0]
     circle_centre = shapely.minimum_bounding_circle(projected).centroid
     back = gpd.GeoSeries([circle_centre], crs=aeqd).to_crs(WGS84).iloc[0]

@@ -146,6 +146,11 @@ PRECISION_CLASSES: dict[str, PrecisionClass] = {
 #: UCDP ``where_prec`` 7: over water or in international airspace (estimated
 #: coordinates). It may stand in for the class's UCDP code.
 UCDP_OVER_WATER = 7
+#: How far the reference outlines (Natural Earth 1:10m) may stray from the true
+#: coast or border: a point this much outside its stated country or governorate
+#: (beyond its radius) is not taken as an error. Camp Taji stated in Baghdad,
+#: 12.7 km outside it, still is.
+OUTLINE_ACCURACY_M = 1_000.0
 #: Over water, a country's territorial sea (UNCLOS: 12 nautical miles) counts
 #: as the country.
 TERRITORIAL_SEA_M = 22_224.0

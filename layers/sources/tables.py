@@ -48,11 +48,8 @@ def _decode(data: bytes, name: str, columns: Sequence[str]) -> str:
 
 def _header(text: str, name: str, columns: Sequence[str]) -> list[str]:
     """The header cells, checked: every column once, none missing."""
-    start = text[:_HEADER_CHARS] if len(text) > _HEADER_CHARS else text
     try:
-        header = next(csv.reader(io.StringIO(start), strict=True), [])
-        if start is not text and not start.endswith("\n") and "\n" not in start:
-            header = next(csv.reader(io.StringIO(text), strict=True), [])
+        header = next(csv.reader(io.StringIO(text), strict=True), [])
     except csv.Error as exc:
         raise CatalogueError(
             name, f"the header is not valid CSV ({exc})", row=1
@@ -85,6 +82,20 @@ def _header(text: str, name: str, columns: Sequence[str]) -> list[str]:
     if errors:
         raise CatalogueErrors(errors)
     return header
+
+
+def _header_of(
+    head: bytes, path: Path, start: int, name: str, columns: Sequence[str]
+) -> list[str]:
+    """The checked header, decoding only its line (or the whole file if need be)."""
+    end = head.find(b"\n", start)
+    if end != -1:
+        first = _decode(head[start:end], name, columns)
+        try:
+            return _header(first, name, columns)
+        except CatalogueError:
+            pass  # perhaps a quoted line break in the header: read it whole below
+    return _header(_decode(path.read_bytes()[start:], name, columns), name, columns)
 
 
 def _records_with_rows(
@@ -146,32 +157,33 @@ def _records_with_rows(
     return records, rows
 
 
-def _parse_fast(data: bytes, width: int) -> pa.Table | None:
+def _parse_fast(path: Path, width: int) -> pa.Table | None:
     names = [f"c{i}" for i in range(width)]
     block = _BLOCK_SIZE
+    size = path.stat().st_size
     while True:
         try:
             return pacsv.read_csv(
-                pa.py_buffer(data),
+                str(path),
                 read_options=pacsv.ReadOptions(
                     column_names=names, skip_rows=1, block_size=block, encoding="utf8"
                 ),
                 # An empty line is a row to a spreadsheet: rather than skip it
-                # (and misnumber every row after it), fail over to the csv module.
+                # (and misnumber every row after it), keep it as an empty row.
                 parse_options=pacsv.ParseOptions(
                     newlines_in_values=True, ignore_empty_lines=False
                 ),
                 convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(names, pa.string()),
+                    column_types=dict.fromkeys(names, pa.large_string()),
                     strings_can_be_null=False,
                     quoted_strings_can_be_null=False,
                     null_values=[],
-                    check_utf8=False,
+                    check_utf8=True,
                 ),
             )
         except pa.ArrowInvalid as exc:
-            if "straddling" in str(exc) and block < len(data):
-                block = len(data) + 1
+            if "straddling" in str(exc) and block < size:
+                block = size + 1
                 continue
             return None
 
@@ -211,19 +223,20 @@ def read_csv_table(
             f"{', '.join(columns)}",
             row=1,
         )
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    text = _decode(data, name, columns)
-    if not text.strip():
+    with path.open("rb") as handle:
+        head = handle.read(_HEADER_CHARS + 3)
+    start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
+    if not head[start:].strip() and len(head) <= _HEADER_CHARS:
         raise CatalogueError(
             name,
             f"the file is empty; expected a header row: {', '.join(columns)}",
             row=1,
         )
-    header = _header(text, name, columns)
+    header = _header_of(head, path, start, name, columns)
     wanted = [header.index(c) for c in columns]
-    table = _parse_fast(data, len(header))
+    # pyarrow reads the file itself (no copy in Python) and checks UTF-8; on
+    # any problem the csv module reads it again to say where the problem is.
+    table = _parse_fast(path, len(header))
     if table is not None:
         frame = pd.DataFrame(
             {
@@ -235,10 +248,14 @@ def read_csv_table(
         blank = np.ones(len(frame), dtype=bool)
         for column in table.column_names:
             blank &= pc.equal(table.column(column), "").to_numpy()
+        del table  # the frame holds the same Arrow buffers
+        pa.default_memory_pool().release_unused()
         if blank.any():
             frame[ROW] = np.arange(len(frame), dtype=np.int64) + 2
             frame = frame[~blank].reset_index(drop=True)
     else:
+        data = path.read_bytes()
+        text = _decode(data[start:], name, columns)
         records, rows = _records_with_rows(text, name, len(header))
         frame = pd.DataFrame(
             {
@@ -339,5 +356,5 @@ def strings(table: pa.Table, columns: Sequence[str]) -> pd.DataFrame:
         if pa.types.is_timestamp(array.type):
             array = array.cast(pa.date32())
         text = array.cast(pa.string()).fill_null("")
-        out[column] = text.to_pandas().str.strip()
+        out[column] = text.to_pandas()
     return pd.DataFrame(out)
