@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import cast
 
 import geopandas as gpd
 import pandas as pd
@@ -72,7 +73,8 @@ def _area(
     from layers.strike_zones import constraint_areas
 
     zone = intersect_constraints(
-        constraint_areas(event, inputs, deps), subject=str(event["event_id"])
+        constraint_areas(cast("Mapping[str, object]", event), inputs, deps),
+        subject=str(event["event_id"]),
     )
     return zone.geometry, zone.derivation
 

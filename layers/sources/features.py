@@ -242,7 +242,8 @@ def to_tables(data: bytes, *, name: str) -> Tables:
     if date_column is None:
         raise CatalogueError(
             name,
-            "has no date column; each event needs a date in one of: "
+            column="date",
+            problem="has no date column; each event needs a date in one of: "
             + ", ".join(COLUMNS["date_start"])
             + " (KML: a TimeStamp or TimeSpan)",
         )

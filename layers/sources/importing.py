@@ -362,6 +362,8 @@ def require_columns(
             name,
             f"missing column(s) {', '.join(missing)}; {what} needs at least: "
             f"{', '.join(columns)}",
+            row=1,  # the header
+            column=missing[0],
         )
 
 
