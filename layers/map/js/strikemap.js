@@ -527,6 +527,7 @@
       var want = state.map.getZoom() < spec.fineFrom ? "coarse" : "fine";
       if (want === current) return;
       current = want;
+      state.pending += 1;
       var ready = levels[want]
         ? Promise.resolve(levels[want])
         : fetchLevel(spec[want]).then(function (data) {
@@ -534,19 +535,25 @@
             return levels[want];
           });
       ready.then(function (layer) {
+        state.pending -= 1;
         if (current !== want) return;
         pane.clearLayers();
         pane.addLayer(layer);
-      });
+      }, function () { state.pending -= 1; });
     }
     state.map.on("zoomend", show);
     show();
   }
 
+  /* Whether the data and the context layers in use are on the map. */
+  SM.ready = function () {
+    return !!(SM.state && SM.state.drawn && SM.state.pending === 0);
+  };
+
   SM.init = function (map, opts) {
     var state = {
       map: map, opts: opts, hidden: {}, layers: {}, items: [], selected: "",
-      pick: "", seq: 0, highlight: null, hiddenApplied: false,
+      pick: "", seq: 0, highlight: null, pending: 0, drawn: false,
     };
     // Inside Leaflet's overlay pane, so paths sit where Leaflet puts vectors.
     var overlay = map.getPane("overlayPane");
@@ -596,6 +603,7 @@
       highlight(state);
     });
     state.selected = payload.selected || "";
+    state.drawn = true;
     if (state.status) state.status.textContent = payload.status || "";
     state.status && (state.status.style.display = payload.status ? "" : "none");
     return group;
