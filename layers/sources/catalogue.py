@@ -8,7 +8,7 @@ sources to events once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -1052,7 +1052,7 @@ def _optional_ints(values: np.ndarray) -> list[int | None]:
     return out.tolist()
 
 
-def _dicts(columns: Mapping[str, list[object]]) -> np.ndarray:
+def _dicts(columns: Mapping[str, Sequence[object]]) -> np.ndarray:
     """One dict per row of *columns* (equal-length lists), as an object array."""
     keys = tuple(columns)
     rows = zip(*columns.values(), strict=True)
