@@ -36,6 +36,13 @@ def test_defaults_cover_the_gulf_context_and_the_escalation(options):
     assert state.basemap == "None"
 
 
+def test_defaults_open_on_every_event_of_another_catalogue(options):
+    # An uploaded ACLED export of 2018 must not start hidden by the window.
+    wider = replace(options, first_date=date(2018, 3, 4), last_date=date(2021, 2, 1))
+    state = default_state(wider)
+    assert (state.date_start, state.date_end) == (date(2018, 3, 4), date(2021, 2, 1))
+
+
 def test_one_row_per_piece_of_state_with_unique_url_keys():
     from dataclasses import fields
 

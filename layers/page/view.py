@@ -27,9 +27,12 @@ from layers.sources.schema import CONFIDENCE_GRADES, PRECISION_CLASSES
 
 #: The default time window: from the 2019 Gulf incidents the reporting cites as
 #: context (Fujairah 12 May, the Gulf of Oman tankers, the RQ-4, Abqaiq and
-#: Khurais) through the escalation to the Iranian missile strikes of January.
+#: Khurais) through the escalation to the Iranian missile strikes of January,
+#: widened to a catalogue's whole span so that no event of an opened or
+#: uploaded file starts hidden.
 DEFAULT_START = date(2019, 5, 1)
 DEFAULT_END = date(2020, 1, 31)
+
 #: Label used for events outside any country (international waters/airspace).
 NO_COUNTRY = "INTL"
 BASEMAPS = ("None", "OpenStreetMap", "Light", "Satellite")
@@ -76,6 +79,11 @@ class Options:
     first_date: date
     last_date: date
     event_ids: tuple[str, ...]
+
+
+def default_dates(options: Options) -> tuple[date, date]:
+    """The date range a new view opens on: the default window and all events."""
+    return min(DEFAULT_START, options.first_date), max(DEFAULT_END, options.last_date)
 
 
 def options_for(events: gpd.GeoDataFrame) -> Options:
@@ -167,8 +175,17 @@ CHOICES: dict[str, Callable[[Options], tuple[str, ...]]] = {
 
 #: The one table: view state <-> URL key <-> widget key <-> default.
 FIELDS: tuple[Field, ...] = (
-    Field("date_start", "start", "dates", lambda o: DEFAULT_START, _date, "Date range"),
-    Field("date_end", "end", "dates", lambda o: DEFAULT_END, _date, "Date range"),
+    Field(
+        "date_start",
+        "start",
+        "dates",
+        lambda o: default_dates(o)[0],
+        _date,
+        "Date range",
+    ),
+    Field(
+        "date_end", "end", "dates", lambda o: default_dates(o)[1], _date, "Date range"
+    ),
     Field(
         "event_types", "types", "types", CHOICES["event_types"], _choices, "Event types"
     ),
@@ -282,7 +299,8 @@ def parse_query(
     state = replace(state, **changes)
     if state.date_end < state.date_start:
         notices.append("'end' was before 'start'; used the default dates.")
-        state = replace(state, date_start=DEFAULT_START, date_end=DEFAULT_END)
+        start, end = default_dates(options)
+        state = replace(state, date_start=start, date_end=end)
     given = [key for key in _MAP_VIEW if key in changes]
     if given and len(given) < len(_MAP_VIEW):
         notices.append("'lat', 'lon' and 'zoom' go together; used the default view.")
