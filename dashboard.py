@@ -1,8 +1,4 @@
-"""Strike map: the 29 December 2019 US strikes on Kata'ib Hezbollah, drawn honestly.
-
-Run with ``streamlit run dashboard.py`` (add ``-- --catalogue DIR`` or set
-``STRIKEMAP_CATALOGUE`` to open another catalogue folder).
-"""
+"""The page: widgets -> view state -> pure calls in ``layers/`` -> ``st_*``."""
 
 from __future__ import annotations
 
@@ -15,233 +11,161 @@ from streamlit_folium import st_folium
 
 from geo.errors import StrikeMapError
 from geo.safe import markdown_text
-from layers.map.assets import install_context, install_static_assets
-from layers.map.build import (
-    CHANNEL_KEY,
-    DEFAULT_VIEW,
-    DataLayer,
-    build_map,
-    build_shell,
-)
-from layers.map.channel import current_view, new_pick, read_report
-from layers.map.data import (
-    PreparedLayers,
-    prepare_context,
-    prepare_layers,
-    view_payload,
-)
-from layers.page.card import card_html
+from layers import sources
+from layers.map import assets, channel
+from layers.map import build as map_build
+from layers.map import data as map_data
+from layers.page import card, failures, files, filters, text, timeline, view
 from layers.page.downloads import downloads
-from layers.page.timeline import timeline_chart
-from layers.page.view import (
-    BASEMAPS,
-    WIDTH_RANGE_KM,
-    Options,
-    ViewState,
-    apply_view,
-    options_for,
-    parse_query,
-    to_query,
-)
-from layers.params import LayerInputs, LayerParams
+from layers.page.files import Source, Upload
+from layers.page.view import Options, ViewState
+from layers.params import WIDTH_RANGE_KM, LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, build_layers
-from layers.sources import read_catalogue, resolve_catalogue_path
 from layers.sources.reference import read_reference
-from layers.sources.schema import CONFIDENCE_GRADES, PRECISION_CLASSES
 
 HERE = Path(__file__).resolve().parent
-TABLE_COLUMNS = (
-    "event_id",
-    "date_start",
-    "date_end",
-    "title",
-    "sub_event_type",
-    "country",
-    "location",
-    "precision_class",
-    "uncertainty_m",
-    "confidence",
-    "source_ids",
-)
+KEY = view.WIDGET_KEYS
+ss = st.session_state  # this session's state (a proxy: safe at module level)
+Prepared = map_data.PreparedLayers
 
 
-def _catalogue_dir() -> str:
-    return str(resolve_catalogue_path())
+# Keyed on the files' times and sizes too: an edited catalogue is read again.
+@st.cache_data(show_spinner=False, max_entries=8)
+def _inputs(source: Source, _data: bytes | None = None) -> LayerInputs:
+    return LayerInputs(read_reference(), files.read_source(source, _data))
 
 
-@st.cache_data(show_spinner=False)
-def _load(catalogue_dir: str) -> LayerInputs:
-    return LayerInputs(read_reference(), read_catalogue(catalogue_dir))
+@st.cache_data(show_spinner=False, max_entries=16)
+def _layers(source: Source, params: LayerParams, _data: bytes | None = None) -> dict:
+    return build_layers(_inputs(source, _data), params)
 
 
-@st.cache_data(show_spinner=False)
-def _layers(catalogue_dir: str, params: LayerParams) -> dict[str, gpd.GeoDataFrame]:
-    return build_layers(_load(catalogue_dir), params)
+# cache_resource: shared by all sessions, never mutated. Context: reference only.
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _context_urls(source: Source) -> dict[str, dict[str, str]]:
+    layers = _layers(source[:2], LayerParams())
+    return assets.install_context(HERE / "static", map_data.prepare_context(layers))
 
 
-@st.cache_resource(show_spinner=False)
-def _context_urls(catalogue_dir: str) -> dict[str, dict[str, str]]:
-    # Shared by all sessions and never mutated: URLs of files written once.
-    layers = _layers(catalogue_dir, LayerParams())
-    return install_context(HERE / "static", prepare_context(layers))
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _prepared(source: Source, params: LayerParams, _data: bytes | None) -> Prepared:
+    return map_data.prepare_layers(_layers(source, params, _data))
 
 
-@st.cache_resource(show_spinner=False)
-def _prepared(catalogue_dir: str, params: LayerParams) -> PreparedLayers:
-    # Shared by all sessions and never mutated: the map's per-layer payloads.
-    return prepare_layers(_layers(catalogue_dir, params))
+def _render_failure(failure: failures.Failure) -> None:
+    st.error(failure.message)
+    st.markdown(failure.advice)
 
 
-def _params(state: ViewState) -> LayerParams:
-    return LayerParams(
-        valley_half_width_km=state.valley_km, corridor_half_width_km=state.corridor_km
+def _render_upload(base: Source) -> Upload:
+    """A file kept in this session only; one that cannot be read is named."""
+    bar = st.sidebar
+    bar.header(text.UPLOAD_HEADER)
+    file = bar.file_uploader(**text.UPLOADER)
+    mode = bar.radio(**text.UPLOAD_MODE)
+    upload = (file.name, file.getvalue(), mode) if file is not None else None
+    (source, data), new = files.upload_source(ss.get("_upload"), base, upload)
+    if new:
+        try:
+            _inputs(source, data)
+        except StrikeMapError as exc:
+            bar.error(text.upload_failed(file.name, exc))
+            return ss.get("_upload", (base, None))
+        ss.pop("_start", None)  # the filters follow the new events
+        st.query_params.clear()
+    ss["_upload"] = (source, data)
+    return source, data
+
+
+def _open_catalogue() -> tuple[Source, bytes | None, LayerInputs] | None:
+    catalogue = sources.resolve_catalogue_path()
+    try:
+        assets.install_static_assets(HERE / "static")
+        source, data = _render_upload((str(catalogue), files.files_stamp(catalogue)))
+        inputs = _inputs(source, data)
+    except OSError as exc:  # static/ is not writable
+        failure = failures.static_failure(exc, HERE / "static")
+    except StrikeMapError as exc:
+        failure = failures.load_failure(exc, catalogue)
+    else:
+        return source, data, inputs
+    _render_failure(failure)
+    return None
+
+
+def _initial_state(options: Options) -> ViewState:
+    if "_start" not in ss:
+        state, notices = view.parse_query(st.query_params.to_dict(), options)
+        ss.update(view.widget_values(state), _start=state, _notices=notices)
+    for notice in ss["_notices"]:
+        st.warning(f"Link parameter ignored: {markdown_text(notice)}")
+    return ss["_start"]
+
+
+def _render_sidebar(options: Options, start: ViewState) -> ViewState:
+    bar, field = st.sidebar, view.FIELD
+    bar.header("Filters")
+    low, high = view.date_bounds(options, ss[KEY["date_start"]])
+    bar.date_input(
+        field["date_start"].label, key=KEY["date_start"], min_value=low, max_value=high
     )
+    for name in ("event_types", "countries", "precision_classes", "confidences"):
+        f, choices = field[name], view.CHOICES[name](options)
+        bar.multiselect(f.label, choices, key=KEY[name], help=f.help)
+    bar.header("Geometry")
+    for f in (field["valley_km"], field["corridor_km"]):
+        bar.slider(f.label, *WIDTH_RANGE_KM, step=1.0, key=f.widget_key)
+    f = field["basemap"]
+    bar.radio(f.label, view.BASEMAPS, key=KEY["basemap"], help=f.help)
+    return view.state_from_widgets(ss, start)
 
 
-def _render_failure(exc: StrikeMapError, catalogue_dir: str) -> None:
-    st.error(f"The catalogue could not be loaded.\n\n{markdown_text(exc)}")
-    st.markdown(
-        "**How to fix it:** open the file named above in a spreadsheet or text "
-        "editor, correct the cell at the row and column given, save it as CSV "
-        "(UTF-8) and reload this page. The columns and allowed values are "
-        "described in `data/README.md`. "
-        f"Catalogue folder in use: {markdown_text(catalogue_dir)} (set "
-        "`STRIKEMAP_CATALOGUE` or pass `-- --catalogue DIR` to `streamlit run` "
-        "to open another)."
-    )
-
-
-def _initial_state(options: Options) -> None:
-    if st.session_state.get("_initialised"):
-        return
-    state, notices = parse_query(st.query_params.to_dict(), options)
-    st.session_state.update(
-        _initialised=True,
-        _notices=notices,
-        dates=(state.date_start, state.date_end),
-        types=list(state.event_types),
-        countries=list(state.countries),
-        precision=list(state.precision_classes),
-        confidence=list(state.confidences),
-        valley_km=state.valley_km,
-        corridor_km=state.corridor_km,
-        basemap=state.basemap,
-        event=state.event,
-        _map_start=state,
-    )
-
-
-def _render_sidebar(options: Options) -> ViewState:
-    sidebar = st.sidebar
-    sidebar.header("Filters")
-    dates = sidebar.date_input(
-        "Date range",
-        key="dates",
-        min_value=min(options.first_date, st.session_state["dates"][0]),
-        max_value=max(options.last_date, st.session_state["dates"][-1]),
-    )
-    start, end = (dates[0], dates[-1]) if len(dates) else st.session_state["dates"]
-    types = sidebar.multiselect("Event types", options.event_types, key="types")
-    countries = sidebar.multiselect("Countries", options.countries, key="countries")
-    precision = sidebar.multiselect(
-        "Precision classes",
-        tuple(PRECISION_CLASSES),
-        key="precision",
-        help="P1 exact site ... P6 country only (see the map legend).",
-    )
-    confidence = sidebar.multiselect("Confidence", CONFIDENCE_GRADES, key="confidence")
-    sidebar.header("Geometry")
-    low, high = WIDTH_RANGE_KM
-    valley_km = sidebar.slider(
-        "Euphrates valley half-width W (km)", low, high, step=1.0, key="valley_km"
-    )
-    corridor_km = sidebar.slider(
-        "Border corridor half-width D (km)", low, high, step=1.0, key="corridor_km"
-    )
-    basemap = sidebar.radio(
-        "Basemap",
-        BASEMAPS,
-        key="basemap",
-        help="None needs no network: countries, governorates and the river are "
-        "drawn from the shipped data. The others load tiles from the internet.",
-    )
-    return ViewState(
-        date_start=start,
-        date_end=end,
-        event_types=tuple(types),
-        countries=tuple(countries),
-        precision_classes=tuple(precision),
-        confidences=tuple(confidence),
-        valley_km=float(valley_km),
-        corridor_km=float(corridor_km),
-        basemap=basemap,
-        event=st.session_state.get("event", ""),
-    )
-
-
-def _render_map(
-    shown: dict, state: ViewState, options: Options, catalogue_dir: str
-) -> ViewState:
-    report = read_report(
-        (st.session_state.get("map") or {}).get(CHANNEL_KEY),
+def _render_map(shown: dict, state: ViewState, ids: tuple, loaded: Upload) -> ViewState:
+    """The map, fed only what changed; returns *state* with the map's view."""
+    source, data = loaded
+    report = channel.read_report(
+        (ss.get("map") or {}).get(map_build.CHANNEL_KEY),
         layer_names=LAYER_NAMES,
-        event_ids=options.event_ids,
+        event_ids=ids,
     )
-    if pick := new_pick(report, st.session_state.get("_last_pick")):
-        st.session_state["_last_pick"] = (pick, report.seq)
-        st.session_state["event"] = pick
-    start = st.session_state["_map_start"]  # the shell must not change in a session
-    payload = view_payload(
+    if pick := channel.new_pick(report, ss.get("_last_pick")):
+        ss.update({"_last_pick": (pick, report.seq), KEY["event"]: pick})
+    start = ss["_start"]  # the shell must not change in a session
+    payload = map_data.view_payload(
         shown,
-        prepared=_prepared(catalogue_dir, _params(state)),
-        view=current_view(
-            report, lat=start.lat, lon=start.lon, zoom=start.zoom, start=DEFAULT_VIEW
+        prepared=_prepared(source, state.layer_params(), data),
+        view=channel.current_view(
+            report, **view.map_start(start), start=map_build.DEFAULT_VIEW
         ),
-        selected=st.session_state.get("event", ""),
+        selected=ss.get(KEY["event"], ""),
+    )
+    shell = map_build.build_shell(
+        _context_urls(source[:2]), basemap=state.basemap, hidden=start.hidden
     )
     st_folium(
-        build_shell(
-            _context_urls(catalogue_dir),
-            basemap=state.basemap,
-            hidden=start.hidden,
-        ),
-        height=620,
-        use_container_width=True,
-        key="map",
-        feature_group_to_add=DataLayer(payload),
-        center=(start.lat, start.lon) if start.zoom is not None else None,
-        zoom=start.zoom,
-        returned_objects=[CHANNEL_KEY],
+        shell,
+        feature_group_to_add=map_build.DataLayer(payload),
+        **text.MAP_WIDGET,
+        **view.map_centre(start),
     )
     if payload["status"]:
         st.caption(payload["status"])
-    if report is None:
-        return state
-    return replace(
-        state, lat=report.lat, lon=report.lon, zoom=report.zoom, hidden=report.hidden
-    )
+    return view.with_map_report(state, report)
 
 
 def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
-    ids = [""] + list(all_events["event_id"])
-    titles = dict(zip(all_events["event_id"], all_events["title"], strict=True))
-    choice = st.selectbox(
-        "Provenance card: click a zone or event on the map, or pick one",
-        ids,
-        key="event",
-        format_func=lambda i: "(none)" if not i else f"{i}: {titles[i]}",
+    labels = card.event_labels(all_events)
+    pick = st.selectbox(
+        text.CARD_PICKER, list(labels), key=KEY["event"], format_func=labels.get
     )
-    if not choice:
-        return
-    event = all_events.set_index("event_id").loc[choice].to_dict()
-    event["event_id"] = choice
-    zones = shown.get("strike_zones")
-    zone = None
-    if zones is not None and choice in set(zones["event_id"]):
-        zone = zones.set_index("event_id").loc[choice].to_dict()
-    # st.html reads no Markdown (st.markdown would turn "![x](url)" that
-    # survives HTML escaping into an image) and sanitises with DOMPurify.
-    st.html(card_html(event, zone))
+    if pick:  # st.html: no Markdown (which makes "![x](url)" an image), DOMPurify
+        st.html(card.event_card(pick, all_events, shown.get("strike_zones")))
+
+
+def _open_card_from_timeline() -> None:
+    # A callback runs before the rerun, so it may set the card's selectbox.
+    if event_id := timeline.selected_event_id(ss.get("timeline")):
+        ss[KEY["event"]] = event_id
 
 
 def _render_timeline(events: gpd.GeoDataFrame) -> None:
@@ -249,69 +173,45 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
     if events.empty:
         st.info("No event matches the filters.")
         return
-    st.altair_chart(timeline_chart(events), width="stretch")
-    table = events[list(TABLE_COLUMNS)]
-    st.dataframe(table, hide_index=True, width="stretch")
+    chart = timeline.timeline_chart(events)
+    st.altair_chart(chart, on_select=_open_card_from_timeline, **text.TIMELINE_WIDGET)
+    st.dataframe(filters.events_table(events), hide_index=True, width="stretch")
 
 
 def _render_downloads(shown: dict, params: LayerParams, state: ViewState) -> None:
     st.subheader("Downloads")
-    items = downloads(shown, params, lambda: build_map(shown, basemap=state.basemap))
+    items = downloads(
+        shown, params, lambda: map_build.build_map(shown, basemap=state.basemap)
+    )
     columns = st.columns(3)
     for index, item in enumerate(items):
-        columns[index % 3].download_button(
-            item.label,
-            data=item.make,
-            file_name=item.file_name,
-            mime=item.mime,
-            key=f"download-{item.file_name}",
-            on_click="ignore",
-        )
+        columns[index % 3].download_button(**item.button())
 
 
 def main() -> None:
     """Draw the page."""
-    st.set_page_config(page_title="Strike map: 29 Dec 2019", layout="wide")
-    try:
-        install_static_assets(HERE / "static")
-    except OSError as exc:
-        st.error(
-            f"Cannot copy the map's Leaflet files into {HERE / 'static'} ({exc}). "
-            "The map needs that folder to be writable once; run the dashboard from "
-            "a writable copy of the project."
-        )
+    st.set_page_config(page_title=text.PAGE_TITLE, layout="wide")
+    st.title(text.TITLE)
+    st.caption(text.INTRO)
+    if (opened := _open_catalogue()) is None:
         return
-    st.title("US strikes on Kata'ib Hezbollah, 29 December 2019")
-    st.caption(
-        "Five sites were struck (three near al-Qa'im, Iraq; two in Syria's "
-        "Euphrates valley); none was disclosed. Each is drawn as the area its "
-        "sources allow, never as a pin."
-    )
-    catalogue_dir = _catalogue_dir()
+    source, data, inputs = opened
+    options = view.options_for(inputs.catalogue.events)
+    state = _render_sidebar(options, _initial_state(options))
+    params = state.layer_params()
     try:
-        inputs = _load(catalogue_dir)
+        layers = _layers(source, params, data)
     except StrikeMapError as exc:
-        _render_failure(exc, catalogue_dir)
+        _render_failure(failures.build_failure(exc, source[0]))
         return
-    options = options_for(inputs.catalogue.events)
-    _initial_state(options)
-    for notice in st.session_state.get("_notices", []):
-        st.warning(f"Link parameter ignored: {markdown_text(notice)}")
-    state = _render_sidebar(options)
-    params = _params(state)
-    try:
-        layers = _layers(catalogue_dir, params)
-    except StrikeMapError as exc:
-        _render_failure(exc, catalogue_dir)
-        return
-    shown = apply_view(layers, state)
+    shown = filters.apply_view(layers, state)
     map_column, card_column = st.columns([3, 2])
     with map_column:
-        state = _render_map(shown, state, options, catalogue_dir)
+        state = _render_map(shown, state, options.event_ids, (source, data))
     with card_column:
         _render_card(shown, layers["events"])
-    state = replace(state, event=st.session_state.get("event", ""))
-    st.query_params.from_dict(to_query(state, options))
+    state = replace(state, event=ss.get(KEY["event"], ""))
+    st.query_params.from_dict(view.to_query(state, options))
     _render_timeline(shown["events"])
     _render_downloads(shown, params, state)
 

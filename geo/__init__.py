@@ -1,6 +1,13 @@
 """Geometry core: CRS discipline, geodesic shapes, constraint zones, GeoJSON export."""
 
-from geo.crs import WGS84, local_metric_crs, require_crs, to_metric, to_wgs84
+from geo.crs import (
+    WGS84,
+    aeqd_crs,
+    local_metric_crs,
+    require_crs,
+    to_metric,
+    to_wgs84,
+)
 from geo.errors import (
     ContradictoryConstraintsError,
     EmptyLayerError,
@@ -9,7 +16,14 @@ from geo.errors import (
     StrikeMapError,
 )
 from geo.geojson import GEOJSON_MEDIA_TYPE, to_geojson
-from geo.shapes import Zone, buffer_metric, geodesic_disc, intersect_constraints
+from geo.shapes import (
+    Zone,
+    buffer_metric,
+    geodesic_area_km2,
+    geodesic_buffer,
+    geodesic_disc,
+    intersect_constraints,
+)
 
 __all__ = [
     "GEOJSON_MEDIA_TYPE",
@@ -20,7 +34,10 @@ __all__ = [
     "MissingCRSError",
     "StrikeMapError",
     "Zone",
+    "aeqd_crs",
     "buffer_metric",
+    "geodesic_area_km2",
+    "geodesic_buffer",
     "geodesic_disc",
     "intersect_constraints",
     "local_metric_crs",

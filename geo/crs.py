@@ -42,12 +42,43 @@ def require_crs(gdf: GeoT, *, name: str = "layer") -> GeoT:
     return gdf
 
 
+def aeqd_crs(lon: float, lat: float) -> CRS:
+    """The azimuthal equidistant CRS centred on (*lon*, *lat*), on WGS84, in metres.
+
+    The one projection builder of the project. Distances and azimuths from the
+    centre are true geodesic ones; any other distance within *d* km of the
+    centre is too long by at most about (d / 6371)^2 / 6 (0.005 % at 160 km,
+    0.04 % at 450 km).
+
+    Parameters
+    ----------
+    lon, lat
+        The centre in decimal degrees.
+
+    Returns
+    -------
+    A projected CRS in metres.
+
+    Raises
+    ------
+    ValueError
+        If the centre is not a longitude/latitude pair.
+    """
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValueError(f"({lon}, {lat}) is not a longitude/latitude pair")
+    return CRS.from_proj4(
+        f"+proj=aeqd +lat_0={lat:.9f} +lon_0={lon:.9f} +datum=WGS84 +units=m +no_defs"
+    )
+
+
 def local_metric_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
-    """An azimuthal equidistant CRS centred on the middle of *gdf*.
+    """The azimuthal equidistant CRS (:func:`aeqd_crs`) centred on *gdf*'s bounds.
 
     Distances from the centre are true geodesic distances, and within a few
     hundred kilometres every other distance is within 0.1 %, which suits
-    discs, buffers and areas over the Iraq-Syria border region.
+    discs and areas over the Iraq-Syria border region. Long lines are better
+    buffered with :func:`geo.shapes.geodesic_buffer`, which projects piece by
+    piece.
 
     Parameters
     ----------
@@ -65,10 +96,7 @@ def local_metric_crs(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> CRS:
     """
     require_crs(gdf)
     west, south, east, north = gdf.to_crs(WGS84).total_bounds
-    lon, lat = (west + east) / 2, (south + north) / 2
-    return CRS.from_proj4(
-        f"+proj=aeqd +lat_0={lat:.6f} +lon_0={lon:.6f} +datum=WGS84 +units=m +no_defs"
-    )
+    return aeqd_crs((west + east) / 2, (south + north) / 2)
 
 
 def to_metric(gdf: GeoT, *, crs: CRS | None = None) -> GeoT:

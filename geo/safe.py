@@ -21,7 +21,9 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "SAFE_URL_SCHEMES",
+    "CSV_PROTECTED",
     "csv_cell",
+    "csv_cell_value",
     "html_text",
     "markdown_text",
     "safe_url",
@@ -50,6 +52,10 @@ _JSON_STRING_RE = re.compile(r'"(?:[^"\\]|\\.)*"')
 _MARKDOWN_RE = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=])")
 #: OWASP: a cell starting with one of these is read by spreadsheets as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d")
+_PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+#: A cell :func:`csv_cell` protected: an apostrophe before a formula start or
+#: another apostrophe (readers of the project's CSV remove it).
+CSV_PROTECTED = re.compile("^'(?=[" + re.escape("".join(_FORMULA_START)) + "'])")
 
 
 def html_text(value: object) -> str:
@@ -96,12 +102,24 @@ def csv_cell(value: object) -> object:
     """*value* as a spreadsheet-safe CSV cell (OWASP CSV injection advice).
 
     Text that starts with ``=``, ``+``, ``-``, ``@``, a tab, a carriage return
-    or a newline gets a leading apostrophe, which spreadsheets show as text.
-    Numbers (int, float) pass unchanged, so real negative values stay numbers.
+    or a newline gets a leading apostrophe, which spreadsheets show as text
+    and hide. Text that already starts with an apostrophe gets another, so
+    :func:`csv_cell_value` gives every text back exactly. Numbers (int, float)
+    and text that is just a number (``-2.5``, ``+3``, ``1e-3``) pass unchanged:
+    a spreadsheet reads those as the number they are.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if (
+        isinstance(value, str)
+        and value.startswith((*_FORMULA_START, "'"))
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
+
+
+def csv_cell_value(text: str) -> str:
+    """The text :func:`csv_cell` was given (one protective apostrophe removed)."""
+    return text[1:] if CSV_PROTECTED.match(text) else text
 
 
 def safe_url(value: object) -> str | None:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m layers export --out DIR [--layers ..] [--format ..]``."""
+"""Command line: ``python -m layers export ...`` and ``... convert ...``."""
 
 from __future__ import annotations
 
@@ -11,12 +11,23 @@ from layers.export import FORMATS, export_layers
 from layers.params import (
     CORRIDOR_HALF_WIDTH_KM,
     VALLEY_HALF_WIDTH_KM,
+    WIDTH_RANGE_KM,
     LayerInputs,
     LayerParams,
+    width_km_argument,
 )
 from layers.registry import LAYER_NAMES, LAYERS, build_layers
-from layers.sources import read_catalogue, resolve_catalogue_path
+from layers.sources import (
+    FORMATS as CATALOGUE_FORMATS,
+)
+from layers.sources import (
+    read_catalogue,
+    resolve_catalogue_path,
+    write_catalogue,
+)
 from layers.sources.reference import read_reference
+
+_WIDTHS = "from {:g} to {:g}".format(*WIDTH_RANGE_KM)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,23 +63,67 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--valley-km",
-        type=float,
+        type=width_km_argument,
         default=VALLEY_HALF_WIDTH_KM,
-        help="Euphrates valley half-width W in km (default %(default)s)",
+        help=f"Euphrates valley half-width W in km, {_WIDTHS} (default %(default)s)",
     )
     export.add_argument(
         "--corridor-km",
-        type=float,
+        type=width_km_argument,
         default=CORRIDOR_HALF_WIDTH_KM,
-        help="border corridor half-width D in km (default %(default)s)",
+        help=f"border corridor half-width D in km, {_WIDTHS} (default %(default)s)",
+    )
+    convert = commands.add_parser(
+        "convert",
+        help="check a catalogue and write it as a CSV or GeoParquet catalogue folder",
+        description=(
+            "Read and check the catalogue IN (any readable catalogue), then write "
+            "it to the folder OUT: events.csv, claims.csv, sources.csv (the "
+            "editable form) or events.parquet (GeoParquet), claims.parquet, "
+            "sources.parquet (fast to load at a million events)."
+        ),
+    )
+    convert.add_argument("source", type=Path, metavar="IN", help="catalogue to read")
+    convert.add_argument(
+        "--out", required=True, type=Path, metavar="OUT", help="folder to write"
+    )
+    convert.add_argument(
+        "--format", default="csv", choices=CATALOGUE_FORMATS, dest="fmt"
     )
     return parser
+
+
+def _convert(args: argparse.Namespace) -> int:
+    try:
+        catalogue = read_catalogue(args.source)
+    except StrikeMapError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.out.resolve() == args.source.resolve():
+        print("error: OUT must differ from IN", file=sys.stderr)
+        return 2
+    try:
+        written = write_catalogue(catalogue, args.out, fmt=args.fmt)
+    except OSError as exc:
+        print(
+            f"error: cannot write to {args.out}: {exc.strerror or exc}", file=sys.stderr
+        )
+        return 2
+    for path in written:
+        print(f"wrote {path} ({path.stat().st_size / 1024:.1f} KB)")
+    print(
+        f"{len(catalogue.events)} events, {len(catalogue.claims)} claims, "
+        f"{len(catalogue.sources)} sources"
+    )
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "convert":
+        return _convert(args)
     names = [n.strip() for n in args.layers.split(",") if n.strip()]
     unknown = [n for n in names if n not in LAYER_NAMES]
     if unknown or not names:

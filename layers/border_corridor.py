@@ -10,7 +10,9 @@ from pyproj import Geod
 
 from geo.crs import WGS84
 from geo.errors import EmptyLayerError
-from layers.params import REGION_CRS, LayerInputs, LayerParams
+from geo.shapes import geodesic_area_km2, geodesic_buffer
+from layers.params import LayerInputs, LayerParams
+from layers.provenance import REFERENCE_SOURCES
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -38,36 +40,40 @@ def build(
 ) -> gpd.GeoDataFrame:
     """The border buffered by ``params.corridor_half_width_km`` on each side.
 
-    The border is the boundary the Iraq and Syria polygons share; the buffer is
-    made in a metric CRS centred on the border region and kept to the two
-    countries.
+    The border is the boundary the Iraq and Syria polygons share; it is
+    buffered geodesically (:func:`geo.shapes.geodesic_buffer`: the edge is
+    within 0.01 % of the width from the border) and kept to the two countries,
+    in longitude/latitude.
 
     Returns
     -------
-    One polygon feature (EPSG:4326) with its width, the border length and area.
+    One polygon feature (EPSG:4326) with its width, the border length, the
+    area and provenance.
     """
-    countries = inputs.reference.countries
+    countries = inputs.reference.countries.to_crs(WGS84)
     line = border_line(countries)
     length_km = _GEOD.geometry_length(line) / 1000
     width_m = params.corridor_half_width_km * 1000
-    line_proj = gpd.GeoSeries([line], crs=WGS84).to_crs(REGION_CRS).iloc[0]
-    both = countries[countries["iso_a3"].isin(["IRQ", "SYR"])].to_crs(REGION_CRS)
+    both = countries[countries["iso_a3"].isin(["IRQ", "SYR"])]
     corridor = shapely.intersection(
-        shapely.buffer(line_proj, width_m), shapely.union_all(both.geometry.values)
+        geodesic_buffer(line, width_m), shapely.union_all(both.geometry.values)
     )
-    gdf_proj = gpd.GeoDataFrame(
+    return gpd.GeoDataFrame(
         {
             "name": ["Iraq-Syria border corridor"],
             "half_width_km": [params.corridor_half_width_km],
             "border_length_km": [round(length_km, 1)],
-            "area_km2": [round(corridor.area / 1e6, 1)],
+            "area_km2": [round(geodesic_area_km2(corridor), 1)],
+            "precision_class": ["P5"],
+            "uncertainty_m": [width_m],
             "derivation": [
                 f"Boundary shared by the Natural Earth 10m Iraq and Syria polygons "
-                f"({length_km:.1f} km), buffered by {params.corridor_half_width_km:g} "
-                "km on each side and kept inside the two countries."
+                f"({length_km:.1f} km), buffered geodesically by "
+                f"{params.corridor_half_width_km:g} km on each side and kept inside "
+                "the two countries."
             ],
+            "sources": [[dict(REFERENCE_SOURCES["countries"])]],
         },
         geometry=[corridor],
-        crs=REGION_CRS,
+        crs=WGS84,
     )
-    return gdf_proj.to_crs(WGS84)

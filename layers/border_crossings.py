@@ -15,7 +15,11 @@ CROSSING_KIND = "border crossing"
 def build(
     inputs: LayerInputs, params: LayerParams, deps: Mapping[str, gpd.GeoDataFrame]
 ) -> gpd.GeoDataFrame:
-    """Catalogue entries whose target is a border crossing, as points (EPSG:4326)."""
+    """Events whose target is a border crossing, shaped as in ``events`` (EPSG:4326).
+
+    A crossing whose position is known to its radius is a point; one whose
+    position is only derived from prose is its uncertainty disc.
+    """
     events = deps["events"]
     crossings = events[events["target_kind"] == CROSSING_KIND]
     crossings = crossings.rename(columns={"target": "crossing"})

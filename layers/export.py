@@ -1,9 +1,11 @@
-"""Write layers to disk: one RFC 7946 GeoJSON file per layer, or one GeoPackage."""
+"""Write layers to disk: RFC 7946 GeoJSON or KML per layer, or one GeoPackage."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
+import sqlite3
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,9 +13,13 @@ from pathlib import Path
 import geopandas as gpd
 
 from geo.geojson import to_geojson
+from layers.export_kml import layer_kml
 from layers.registry import get_layer
 
-FORMATS = ("geojson", "gpkg")
+FORMATS = ("geojson", "gpkg", "kml")
+#: The ``last_change`` written into every GeoPackage table (ISO 8601, UTC): the
+#: day after the last event mapped, so that exports are reproducible.
+GPKG_TIMESTAMP = "2020-01-09T00:00:00.000Z"
 
 
 def layer_geojson(name: str, gdf: gpd.GeoDataFrame) -> str:
@@ -46,7 +52,8 @@ def export_layers(
     out_dir
         The folder; created if missing.
     fmt
-        ``geojson`` (``<layer>.geojson`` each) or ``gpkg`` (all in ``layers.gpkg``).
+        ``geojson`` (``<layer>.geojson`` each), ``kml`` (``<layer>.kml`` each,
+        for Google Earth) or ``gpkg`` (all in ``layers.gpkg``).
 
     Returns
     -------
@@ -72,15 +79,33 @@ def export_layers(
             path.write_text(layer_geojson(name, gdf), encoding="utf-8")
             written.append(path)
         return written
+    if fmt == "kml":
+        written = []
+        for name, gdf in layers.items():
+            path = out_dir / f"{name}.kml"
+            path.write_text(layer_kml(name, gdf), encoding="utf-8")
+            written.append(path)
+        return written
     path = out_dir / "layers.gpkg"
     path.unlink(missing_ok=True)
     for name, gdf in layers.items():
         _gpkg_ready(gdf).to_file(path, layer=name, driver="GPKG", engine="pyogrio")
+    _fix_gpkg_timestamps(path)
     return [path]
 
 
+def _fix_gpkg_timestamps(path: Path) -> None:
+    # GDAL stamps each table with the time of writing (gpkg_contents.last_change),
+    # the only thing that differs between two exports of the same layers. A
+    # fixed stamp makes the file byte-identical from run to run.
+    with contextlib.closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute(
+            "UPDATE gpkg_contents SET last_change = ?", (GPKG_TIMESTAMP,)
+        )
+
+
 def layers_zip(layers: Mapping[str, gpd.GeoDataFrame], *, suffix: str = "") -> bytes:
-    """All *layers* as GeoJSON files in one zip archive (deterministic bytes)."""
+    """All *layers* as GeoJSON and KML files in one zip (deterministic bytes)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, gdf in layers.items():
@@ -89,4 +114,9 @@ def layers_zip(layers: Mapping[str, gpd.GeoDataFrame], *, suffix: str = "") -> b
             )
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, layer_geojson(name, gdf))
+            info = zipfile.ZipInfo(
+                f"{name}{suffix}.kml", date_time=(2020, 1, 1, 0, 0, 0)
+            )
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, layer_kml(name, gdf))
     return buffer.getvalue()

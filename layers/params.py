@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass
 
-from pyproj import CRS
-
+from geo.crs import aeqd_crs
 from layers.sources.catalogue import Catalogue
 from layers.sources.reference import Reference
 
@@ -19,11 +19,14 @@ VALLEY_HALF_WIDTH_KM = 10.0
 #: 25 km takes in al-Qa'im, Husaybah, Abu Kamal and the border posts and
 #: crossing between them (all within 10 km of the line).
 CORRIDOR_HALF_WIDTH_KM = 25.0
+#: The one range of both half-widths, W and D, in km: the page's sliders, its
+#: URL, the command line and ``LayerParams`` all take it from here. At 100 km
+#: the valley already spans the whole governorates and the corridor the
+#: border region; below 1 km nothing of the sources' precision is left.
+WIDTH_RANGE_KM = (1.0, 100.0)
 #: Metric CRS for the border region: azimuthal equidistant centred between
 #: al-Qa'im and Abu Kamal, so distances there are true geodesic distances.
-REGION_CRS = CRS.from_proj4(
-    "+proj=aeqd +lat_0=34.4 +lon_0=41.0 +datum=WGS84 +units=m +no_defs"
-)
+REGION_CRS = aeqd_crs(41.0, 34.4)
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,26 @@ class LayerParams:
 
     def __post_init__(self) -> None:
         for name in ("valley_half_width_km", "corridor_half_width_km"):
-            value = getattr(self, name)
-            if not 0 < value <= 200:
-                raise ValueError(
-                    f"{name} must be above 0 and at most 200 km, got {value}"
-                )
+            check_width_km(getattr(self, name), name)
+
+
+def check_width_km(value: float, name: str = "width") -> float:
+    """*value* if it lies in :data:`WIDTH_RANGE_KM`.
+
+    Raises
+    ------
+    ValueError
+        If it does not (or is not a finite number).
+    """
+    low, high = WIDTH_RANGE_KM
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be from {low:g} to {high:g} km, got {value:g}")
+    return value
+
+
+def width_km_argument(text: str) -> float:
+    """An ``argparse`` type: a half-width in km within :data:`WIDTH_RANGE_KM`."""
+    try:
+        return check_width_km(float(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

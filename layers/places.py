@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import geopandas as gpd
+import numpy as np
+from pyproj import Geod
 
 from layers.params import LayerInputs, LayerParams
+from layers.provenance import REFERENCE_SOURCES, with_provenance
 
 #: Towns of at least this population are labelled...
 LABEL_MIN_POPULATION = 1_000_000
 #: ...plus the towns the reporting names along the Euphrates and at the bases
-#: (GeoNames ids: Abu Kamal, Al Qa'im/Husaybah, Al-Mayadin, Hajin, Anah, Rawah,
+#: (GeoNames ids: Abu Kamal, Husaybah, Al-Mayadin, Hajin, Anah, Rawah,
 #: Haditha, Hit, Deir ez-Zor, Ar Rutbah, Kirkuk, Erbil).
 NAMED_PLACES = (
     174448,
@@ -27,6 +30,41 @@ NAMED_PLACES = (
     94787,
     95446,
 )
+#: GeoNames names that would mislead as labels. GeoNames' "Al Qā'im" point is
+#: the border town of Husaybah, 14 km west of al-Qa'im town (en-Wikipedia).
+LABELS = {92138: "Husaybah (GeoNames: Al Qā’im)"}
+#: A place closer than this to a more populous labelled place is not labelled
+#: (GeoNames lists Beirut twice: the city and Ra's Bayrut).
+MIN_LABEL_SPACING_M = 10_000
+_GEOD = Geod(ellps="WGS84")
+
+
+def _spaced(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    ordered = places.sort_values(["population", "geonameid"], ascending=[False, True])
+    lon, lat = ordered.geometry.x.to_numpy(), ordered.geometry.y.to_numpy()
+    keep: list[int] = []
+    for i in range(len(ordered)):
+        if keep:
+            _, _, dist = _GEOD.inv(
+                np.full(len(keep), lon[i]),
+                np.full(len(keep), lat[i]),
+                lon[keep],
+                lat[keep],
+            )
+            if (dist < MIN_LABEL_SPACING_M).any():
+                continue
+        keep.append(i)
+    return ordered.iloc[sorted(keep, key=lambda k: ordered.index[k])]
+
+
+def town_radius_m(population: int) -> float:
+    """Nominal radius of a town around its GeoNames point, from its population.
+
+    1 km per square root of ten thousand people, at least 2 km, rounded to
+    100 m: Abu Kamal (about 50,000) 2.2 km, Kirkuk (about 600,000) 7.7 km,
+    Baghdad (about 5.7 million) 23.9 km.
+    """
+    return float(round(max(2_000.0, 1_000.0 * (population / 10_000) ** 0.5), -2))
 
 
 def build(
@@ -37,4 +75,18 @@ def build(
     keep = (places["population"] >= LABEL_MIN_POPULATION) | places["geonameid"].isin(
         NAMED_PLACES
     )
-    return places[keep].reset_index(drop=True)
+    chosen = _spaced(places[keep]).reset_index(drop=True)
+    chosen["name"] = [
+        LABELS.get(int(gid), name)
+        for gid, name in zip(chosen["geonameid"], chosen["name"], strict=True)
+    ]
+    return with_provenance(
+        chosen,
+        precision_class="P2",
+        uncertainty_m=[town_radius_m(int(p)) for p in chosen["population"]],
+        derivation=(
+            "GeoNames point of a populated place: the town is around it; the "
+            "radius grows with the population (1 km per square root of 10,000)."
+        ),
+        sources=[REFERENCE_SOURCES["places"]],
+    )

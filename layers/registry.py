@@ -55,7 +55,8 @@ class LayerSpec:
     shown
         Whether the layer is visible when the map opens.
     decimals
-        Coordinate decimals in exports: no finer than the data.
+        Coordinate decimals in exports: 5 (1 m) for reference data, 6 (10 cm)
+        for derived shapes, so exported widths and radii stay within 0.1 %.
     description
         One line on what the layer holds (shown by ``python -m layers export -h``).
     draw
@@ -126,7 +127,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         build=euphrates_valley.build,
         style=_style(color="#2b7bb9", weight=1, fillColor="#9ecae1", fillOpacity=0.25),
         tooltip_fields=("name", "half_width_km", "area_km2", "derivation"),
-        decimals=4,
+        decimals=6,
         description="River +/- W km in Dayr Az Zawr and Al-Anbar.",
     ),
     LayerSpec(
@@ -141,7 +142,7 @@ LAYERS: tuple[LayerSpec, ...] = (
             fillOpacity=0.2,
         ),
         tooltip_fields=("name", "half_width_km", "border_length_km", "area_km2"),
-        decimals=4,
+        decimals=6,
         description="Shared border +/- D km on each side.",
     ),
     LayerSpec(
@@ -151,7 +152,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         style=_style(color="#54278f", weight=1.5, fillColor="#9e9ac8", fillOpacity=0.6),
         requires=("events",),
         tooltip_fields=("crossing", "date_start", "precision", "uncertainty_m"),
-        decimals=4,
+        decimals=6,
         description="Al-Qa'im - Al-Bukamal crossing (reopened 30 Sep 2019).",
         draw="points",
     ),
@@ -163,7 +164,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("country", "site_count", "area_km2", "event_ids"),
         requires=("strike_zones",),
         shown=False,
-        decimals=4,
+        decimals=6,
         description="Strike zones dissolved per country.",
     ),
     LayerSpec(
@@ -181,8 +182,8 @@ LAYERS: tuple[LayerSpec, ...] = (
             "area_km2",
             "confidence",
         ),
-        requires=("events", "euphrates_valley", "border_corridor"),
-        decimals=4,
+        requires=("euphrates_valley", "border_corridor"),
+        decimals=6,
         description="Each site: disc of its uncertainty radius within its constraints.",
         draw="zones",
     ),
@@ -199,8 +200,11 @@ LAYERS: tuple[LayerSpec, ...] = (
             "precision",
             "uncertainty_m",
         ),
-        decimals=5,
-        description="Every catalogue event at its best estimate, with its uncertainty.",
+        requires=("strike_zones",),
+        decimals=6,
+        description=(
+            "Every catalogue event: a point where the site is known, else its area."
+        ),
         draw="events",
     ),
 )

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import geopandas as gpd
 import shapely
 
-from geo.crs import WGS84
-from layers.params import REGION_CRS, LayerInputs, LayerParams
+from geo.crs import WGS84, aeqd_crs
+from geo.shapes import geodesic_area_km2
+from layers.params import LayerInputs, LayerParams
+
+
+def _enclosing_radius_m(area: shapely.Geometry) -> float:
+    # Smallest circle holding the area, measured in a projection centred on it
+    # (true to well under 0.1 % at this size), rounded up to 100 m.
+    centre = area.centroid
+    area_proj = gpd.GeoSeries([area], crs=WGS84).to_crs(aeqd_crs(centre.x, centre.y))
+    return float(
+        math.ceil(shapely.minimum_bounding_radius(area_proj.iloc[0]) / 100) * 100
+    )
+
+
+def _sources(groups: list[list[dict]]) -> list[dict]:
+    seen: dict[str, dict] = {}
+    for records in groups:
+        for record in records:
+            seen.setdefault(record["id"], dict(record))
+    return list(seen.values())
 
 
 def dissolve_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -17,11 +37,12 @@ def dissolve_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     Returns
     -------
     One polygon per country (EPSG:4326), with ``site_count``, ``event_ids``,
-    the coarsest ``precision_class`` and the area.
+    the coarsest ``precision_class``, the enclosing radius, the area, the
+    derivation and every source of its zones.
     """
-    zones_proj = zones.to_crs(REGION_CRS)
+    zones_wgs84 = zones.to_crs(WGS84)
     rows, geometries = [], []
-    for country, group in zones_proj.groupby("country", sort=True):
+    for country, group in zones_wgs84.groupby("country", sort=True):
         area = shapely.union_all(group.geometry.values)
         rows.append(
             {
@@ -29,12 +50,14 @@ def dissolve_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 "site_count": len(group),
                 "event_ids": "; ".join(group["event_id"]),
                 "precision_class": max(group["precision_class"]),
-                "uncertainty_m": float(group["uncertainty_m"].max()),
-                "area_km2": round(area.area / 1e6, 1),
+                "uncertainty_m": _enclosing_radius_m(area),
+                "area_km2": round(geodesic_area_km2(area), 1),
                 "derivation": (
                     f"Union of the zones of {len(group)} reported strike site(s) in "
-                    f"{country}; the sites lie somewhere inside, not necessarily apart."
+                    f"{country} ({', '.join(group['event_id'])}); the sites lie "
+                    "somewhere inside, not necessarily apart."
                 ),
+                "sources": _sources(list(group["sources"])),
             }
         )
         geometries.append(area)
@@ -46,11 +69,9 @@ def dissolve_zones(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         "uncertainty_m",
         "area_km2",
         "derivation",
+        "sources",
     ]
-    gdf_proj = gpd.GeoDataFrame(
-        rows, columns=columns, geometry=geometries, crs=REGION_CRS
-    )
-    return gdf_proj.to_crs(WGS84)
+    return gpd.GeoDataFrame(rows, columns=columns, geometry=geometries, crs=WGS84)
 
 
 def build(

@@ -3,98 +3,29 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.browser_support import HAVE_CHROMIUM, SKIP_REASON
 from tests.conftest import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("STRIKEMAP_REQUIRE_BROWSER"):
-        raise RuntimeError(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    pytest.skip(
-        f"no Chromium at {CHROMIUM} (apt-get install -y chromium)",
-        allow_module_level=True,
-    )
+if not HAVE_CHROMIUM:
+    pytest.skip(SKIP_REASON, allow_module_level=True)
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
+from tests.browser_support import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    map_frame,
+    streamlit_server,
+    warm_up,
+)
+
+ARTIFACTS = ROOT / "test-artifacts"
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server():
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "STRIKEMAP_CATALOGUE"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode() if process.stdout else ""
-                    raise RuntimeError(f"streamlit did not start:\n{output}") from None
-                time.sleep(0.3)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +36,15 @@ def browser():
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(browser):
+    # The first page load of a fresh server builds every layer; warm_up waits
+    # for it once, so no test's timeout has to cover it on a busy machine.
+    with streamlit_server() as base:
+        warm_up(browser, base)
+        yield base
 
 
 @pytest.fixture
@@ -121,13 +61,7 @@ def page(browser, tmp_path):
 
 def _map(page: Page):
     """The frame that holds the Leaflet map, once its vector paths are drawn."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            if frame.locator(".leaflet-overlay-pane path").count() > 0:
-                return frame
-        time.sleep(0.25)
-    raise AssertionError("the map never drew any vector path")
+    return map_frame(page)
 
 
 def _open(page: Page, url: str):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import geopandas as gpd
 import pytest
+from pyproj import Geod
 from shapely.geometry import Point
 
-from geo.crs import local_metric_crs, require_crs, to_metric, to_wgs84
+from geo.crs import aeqd_crs, local_metric_crs, require_crs, to_metric, to_wgs84
 from geo.errors import MissingCRSError
 
 
@@ -39,3 +42,18 @@ def test_to_wgs84_returns_lon_lat(square_gdf):
     back = to_wgs84(to_metric(square_gdf))
     assert back.crs.to_epsg() == 4326
     assert back.geometry.iloc[1].x == pytest.approx(40.91854, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat"), [(41.0, 34.4), (56.92, 25.89), (-80.04, 26.68)]
+)
+def test_aeqd_distance_from_the_centre_is_geodesic(lon, lat):
+    crs = aeqd_crs(lon, lat)
+    far = gpd.GeoSeries([Point(lon + 1.5, lat + 1.0)], crs=4326).to_crs(crs).iloc[0]
+    _, _, expected = Geod(ellps="WGS84").inv(lon, lat, lon + 1.5, lat + 1.0)
+    assert math.hypot(far.x, far.y) == pytest.approx(expected, rel=1e-9)
+
+
+def test_aeqd_rejects_a_point_off_the_globe():
+    with pytest.raises(ValueError, match="longitude/latitude"):
+        aeqd_crs(200.0, 34.0)

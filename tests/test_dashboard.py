@@ -58,12 +58,12 @@ def test_app_runs_and_draws_every_default_layer(default_app):
     assert "cdn.jsdelivr" not in script and "code.jquery" not in script
 
 
-def test_default_view_is_the_escalation_window(default_app):
-    # Oct 2019 - Jan 2020: the 2019 Gulf incidents (May, June, September) are out.
+def test_default_view_holds_the_gulf_context_and_the_escalation(default_app):
+    # May 2019 - Jan 2020: the 2019 Gulf incidents (May, June, September) are in.
     script = _map_script(default_app)
     assert "K1-20191227" in script and "SOL-20200103" in script
-    assert "FUJ-20190512" not in script and "ABQ-20190914" not in script
-    assert _timeline_count(default_app) == 18
+    assert "FUJ-20190512" in script and "ABQ-20190914" in script
+    assert _timeline_count(default_app) == 26
 
 
 def test_map_has_no_basemap_tiles_by_default(default_app):
@@ -96,15 +96,15 @@ def test_each_filter_changes_what_is_shown(key, value, present, absent):
     assert _timeline_count(at) < before
 
 
-def test_date_filter_brings_in_the_gulf_incidents():
+def test_date_filter_narrows_to_the_escalation():
     at = _run()
     import datetime as dt
 
     at.date_input(key="dates").set_value(
-        (dt.date(2019, 5, 12), dt.date(2020, 1, 31))
+        (dt.date(2019, 10, 1), dt.date(2020, 1, 31))
     ).run()
-    assert "FUJ-20190512" in _map_script(at)
-    assert _timeline_count(at) == 26
+    assert "FUJ-20190512" not in _map_script(at)
+    assert _timeline_count(at) == 18
 
 
 def test_width_sliders_rebuild_corridor_and_valley():
@@ -189,8 +189,137 @@ def test_html_in_data_is_shown_escaped(monkeypatch):
     assert "&lt;i&gt;PMF&lt;/i&gt;" in card
 
 
+def _download_names(at: AppTest) -> set[str]:
+    # The button's key (and so its id) carries the file name it downloads.
+    return {b.proto.id.split("-download-", 1)[1] for b in at.get("download_button")}
+
+
 def test_download_buttons_name_layer_and_widths(default_app):
     buttons = default_app.get("download_button")
     labels = [b.proto.label for b in buttons]
     assert "strike_zones.geojson" in labels and "All layers (zip)" in labels
     assert len(buttons) == len(LAYERS) + 3
+    assert {
+        "strike_zones_W10km_D25km.geojson",
+        "euphrates_valley_W10km.geojson",
+        "border_corridor_D25km.geojson",
+        "countries.geojson",
+        "strike-map-layers_W10km_D25km.zip",
+        "strike-map_W10km_D25km.html",
+        "events_filtered.csv",
+    } <= _download_names(default_app)
+
+
+def test_download_names_follow_the_widths():
+    at = _run({"valley_km": "15"})
+    names = _download_names(at)
+    assert "euphrates_valley_W15km.geojson" in names
+    assert "strike_zones_W15km_D25km.geojson" in names
+    assert "border_corridor_D25km.geojson" in names
+
+
+def test_an_edited_catalogue_is_seen_on_the_next_run(monkeypatch, catalogue_copy):
+    monkeypatch.setenv("STRIKEMAP_CATALOGUE", str(catalogue_copy))
+    at = _run()
+    assert "EDITED TITLE" not in str(at.dataframe[0].value["title"].tolist())
+    path = catalogue_copy / "events.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("Rocket attack on K-1", "EDITED TITLE: rocket attack on K-1"),
+        encoding="utf-8",
+    )
+    at.run()
+    assert any("EDITED TITLE" in t for t in at.dataframe[0].value["title"])
+
+
+def test_contradictory_constraints_are_not_called_a_cell_error(
+    monkeypatch, catalogue_copy
+):
+    # The reader turns most contradictions into cell errors; one it cannot see
+    # surfaces while the zones are built.
+    from geo.errors import ContradictoryConstraintsError
+    from layers import registry
+
+    def contradicts(inputs, params, names=None):
+        raise ContradictoryConstraintsError("S-IQ-1: no area in common")
+
+    monkeypatch.setattr(registry, "build_layers", contradicts)
+    monkeypatch.setenv("STRIKEMAP_CATALOGUE", str(catalogue_copy))
+    at = _run()
+    assert not at.exception
+    assert "contradict" in at.error[0].value
+    assert not any("correct the cell" in m.value for m in at.markdown)
+
+
+def test_a_missing_reference_file_is_an_install_problem(monkeypatch):
+    import streamlit as st
+
+    from geo.errors import StrikeMapError
+    from layers.sources import reference
+
+    def missing():
+        raise StrikeMapError("data/reference/countries.geojson: file not found")
+
+    st.cache_data.clear()
+    monkeypatch.setattr(reference, "read_reference", missing)
+    try:
+        at = _run()
+    finally:
+        st.cache_data.clear()
+    assert not at.exception
+    assert "installation" in at.error[0].value
+    assert any("data/reference" in m.value for m in at.markdown)
+
+
+def test_a_programming_error_surfaces_as_one(monkeypatch):
+    from layers.page import filters
+
+    def broken(layers, state):
+        raise KeyError("a bug, not a data problem")
+
+    monkeypatch.setattr(filters, "apply_view", broken)
+    at = _run()
+    assert at.exception and "a bug, not a data problem" in at.exception[0].message
+    assert not at.error
+
+
+def _upload(at: AppTest, path, *, mode: str = "merge") -> AppTest:
+    at.sidebar.radio(key="upload_mode").set_value(mode)
+    at.file_uploader(key="upload_file").set_value(
+        (path.name, path.read_bytes(), "application/octet-stream")
+    )
+    return at.run()
+
+
+@pytest.mark.parametrize(
+    "file_name",
+    ["acled_strikes.csv", "ucdp_strikes.csv", "events.geojson", "events.kml"],
+)
+def test_upload_merges_a_file_into_the_map(file_name):
+    at = _run()
+    before = _timeline_count(at)
+    at = _upload(at, DATA / "imports" / file_name)
+    assert not at.exception
+    assert not at.sidebar.error
+    assert _timeline_count(at) > before  # the shipped events and the new ones
+
+
+def test_upload_replace_shows_only_the_file():
+    at = _upload(_run(), DATA / "imports" / "acled_strikes.csv", mode="replace")
+    assert not at.exception
+    assert _timeline_count(at) == 8
+    script = _map_script(at)
+    assert "IRQX0002" in script  # the province-level event is drawn ...
+    assert "S-IQ-1" not in script
+
+
+def test_broken_upload_names_file_row_column_and_keeps_the_map():
+    at = _run()
+    before = _timeline_count(at)
+    at = _upload(at, DATA / "imports" / "acled_broken.csv")
+    assert not at.exception
+    message = at.sidebar.error[0].value
+    assert "acled\\_broken" in message and "row 3" in message
+    assert "geo\\_precision" in message
+    assert _timeline_count(at) == before
+    assert _map_script(at)

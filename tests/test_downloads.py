@@ -12,7 +12,8 @@ import pytest
 
 from layers.map.build import build_map
 from layers.page.downloads import downloads
-from layers.page.view import apply_view, default_state, options_for
+from layers.page.filters import apply_view
+from layers.page.view import default_state, options_for
 from layers.params import LayerParams
 
 
@@ -45,8 +46,12 @@ def test_zip_holds_every_shown_layer(items):
     )
     names = set(archive.namelist())
     assert "events.geojson" in names and "strike_zones.geojson" in names
+    assert "events.kml" in names and "strike_zones.kml" in names
     for name in names:
-        assert json.loads(archive.read(name))["type"] == "FeatureCollection"
+        if name.endswith(".geojson"):
+            assert json.loads(archive.read(name))["type"] == "FeatureCollection"
+        else:
+            assert archive.read(name).startswith(b"<?xml")
 
 
 def test_csv_holds_the_filtered_events(items):

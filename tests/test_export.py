@@ -7,12 +7,15 @@ import subprocess
 import sys
 
 import geopandas as gpd
+import numpy as np
 import pyogrio
 import pytest
+import shapely
 
 from layers.__main__ import main
 from layers.registry import LAYER_NAMES
 from tests.conftest import ROOT
+from tests.geodesy import edge_distances_m
 
 
 def test_exports_every_layer_as_rfc7946(tmp_path, capsys):
@@ -80,7 +83,8 @@ def test_widths_reach_the_export(tmp_path):
     [
         (["--layers", "countries,nope"], "unknown layer(s) nope"),
         (["--format", "shp"], "invalid choice: 'shp'"),
-        (["--corridor-km", "-1"], "corridor_half_width_km"),
+        (["--corridor-km", "-1"], "--corridor-km: width must be from 1 to 100 km"),
+        (["--valley-km", "150"], "--valley-km: width must be from 1 to 100 km"),
     ],
 )
 def test_bad_arguments_print_one_clear_line(tmp_path, args, message):
@@ -124,3 +128,41 @@ def test_help_documents_the_command():
     assert "Each site: disc of its uncertainty radius within its constraints." in (
         result.stdout
     )
+
+
+def test_gpkg_is_byte_identical_between_runs(tmp_path):
+    main(["export", "--out", str(tmp_path / "a"), "--format", "gpkg"])
+    main(["export", "--out", str(tmp_path / "b"), "--format", "gpkg"])
+    a = (tmp_path / "a" / "layers.gpkg").read_bytes()
+    assert a == (tmp_path / "b" / "layers.gpkg").read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "kml"])
+def test_no_area_only_event_is_exported_as_a_point(tmp_path, fmt):
+    main(["export", "--out", str(tmp_path), "--format", fmt])
+    for layer in ("events", "border_crossings"):
+        if fmt == "gpkg":
+            gdf = gpd.read_file(tmp_path / "layers.gpkg", layer=layer)
+        else:
+            gdf = gpd.read_file(tmp_path / f"{layer}.{fmt}")
+        area_only = ~gdf["precision_class"].isin(["P1", "P2"])
+        assert area_only.any()
+        assert set(gdf[area_only].geom_type) <= {"Polygon", "MultiPolygon"}
+        assert set(gdf[~area_only].geom_type) <= {"Point"}
+        if fmt != "kml":
+            assert (gdf.loc[area_only, "geometry_kind"] == "area").all()
+            assert {"anchor_lon", "anchor_lat", "derivation"} <= set(gdf.columns)
+
+
+def test_exported_valley_keeps_its_width(tmp_path, reference):
+    # Exports are exact: the GeoJSON's 6 decimals keep the edge within 0.1 %.
+    main(["export", "--out", str(tmp_path), "--layers", "euphrates_valley"])
+    valley = gpd.read_file(tmp_path / "euphrates_valley.geojson").geometry.iloc[0]
+    admin1 = reference.admin1
+    cut = shapely.union_all(
+        admin1[admin1["name"].isin(["Dayr Az Zawr", "Al-Anbar"])].geometry.values
+    )
+    river = shapely.union_all(reference.euphrates.geometry.values)
+    gaps = edge_distances_m(valley, river, 10_000, cut_by=cut)
+    assert len(gaps) > 2_000
+    assert np.abs(gaps / 10_000 - 1).max() < 0.001

@@ -13,7 +13,7 @@ import pytest
 from shapely.geometry import Polygon, shape
 
 from geo.errors import EmptyLayerError, MissingCRSError
-from geo.geojson import GEOJSON_MEDIA_TYPE, to_geojson
+from geo.geojson import to_geojson
 
 
 def _signed_area(ring) -> float:
@@ -23,10 +23,6 @@ def _signed_area(ring) -> float:
 
 def _all_numbers(doc) -> list[str]:
     return re.findall(r"-?\d+\.\d+", json.dumps(doc["features"]))
-
-
-def test_media_type():
-    assert GEOJSON_MEDIA_TYPE == "application/geo+json"
 
 
 @pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:32637", "EPSG:3857"])

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 from shapely.geometry import Point
 
 from geo.errors import ContradictoryConstraintsError
+from layers.border_corridor import border_line
 from layers.params import REGION_CRS, LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, LAYERS, build_layers, get_layer
-from layers.sources import read_catalogue
 from tests.conftest import (
     ABU_KAMAL,
     AL_MAYADIN,
@@ -19,7 +22,7 @@ from tests.conftest import (
     BORDER_KM,
     DEIR_EZ_ZOR,
 )
-from tests.test_catalogue import _edit
+from tests.geodesy import GEOD, edge_distances_m
 
 
 @pytest.mark.parametrize("spec", LAYERS, ids=lambda spec: spec.name)
@@ -169,12 +172,15 @@ def test_events_carry_precision_and_uncertainty(layers, catalogue):
     assert events["precision"].str.match(r"P\d: ").all()
 
 
-def test_contradictory_sources_raise_a_clear_error(reference, catalogue_copy):
+def test_contradictory_sources_raise_a_clear_error(reference, catalogue):
     # A Syrian strike anchored in Baghdad: Syria and a 30 km disc do not meet.
-    _edit(catalogue_copy / "events.csv", 5, "lat", "33.3")
-    _edit(catalogue_copy / "events.csv", 5, "lon", "44.4")
-    _edit(catalogue_copy / "events.csv", 5, "candidates", "")
-    inputs = LayerInputs(reference, read_catalogue(catalogue_copy))
+    # (The reader rejects such a row; the layer must still fail clearly if
+    # handed one, so the frame is edited after reading.)
+    events = catalogue.events.copy()
+    row = events["event_id"] == "S-SY-1"
+    events.loc[row, ["lat", "lon", "candidates"]] = [33.3, 44.4, ""]
+    events.loc[row, "geometry"] = Point(44.4, 33.3)
+    inputs = LayerInputs(reference, replace(catalogue, events=events))
     with pytest.raises(ContradictoryConstraintsError, match=r"S-SY-1.*contradict"):
         build_layers(inputs, LayerParams(), ["strike_zones"])
 
@@ -199,3 +205,136 @@ def test_zone_shape_follows_the_country_line(layers, reference):
         .iloc[0]
         .intersects(syria)
     )
+
+
+# Geodesic truth, recomputed with pyproj.Geod only (tests/geodesy.py).
+
+
+def _governorates(reference, names):
+    admin1 = reference.admin1
+    return shapely.union_all(admin1[admin1["name"].isin(names)].geometry.values)
+
+
+@pytest.mark.parametrize("width_km", [10.0, 2.5])
+def test_valley_edge_is_the_width_from_the_river_everywhere(inputs, width_km):
+    valley = build_layers(
+        inputs, LayerParams(valley_half_width_km=width_km), ["euphrates_valley"]
+    )["euphrates_valley"]
+    river = shapely.union_all(inputs.reference.euphrates.geometry.values)
+    cut = _governorates(inputs.reference, ["Dayr Az Zawr", "Al-Anbar"])
+    gaps = edge_distances_m(valley.geometry.iloc[0], river, width_km * 1000, cut_by=cut)
+    assert len(gaps) > 2_000 and np.isfinite(gaps).all()
+    assert np.abs(gaps / (width_km * 1000) - 1).max() < 0.001
+
+
+@pytest.mark.parametrize("width_km", [25.0, 2.0])
+def test_corridor_edge_is_the_width_from_the_border_everywhere(inputs, width_km):
+    corridor = build_layers(
+        inputs, LayerParams(corridor_half_width_km=width_km), ["border_corridor"]
+    )["border_corridor"]
+    countries = inputs.reference.countries
+    both = shapely.union_all(
+        countries[countries["iso_a3"].isin(["IRQ", "SYR"])].geometry.values
+    )
+    gaps = edge_distances_m(
+        corridor.geometry.iloc[0],
+        border_line(countries),
+        width_km * 1000,
+        cut_by=both,
+    )
+    assert len(gaps) > 2_000 and np.isfinite(gaps).all()
+    assert np.abs(gaps / (width_km * 1000) - 1).max() < 0.001
+
+
+def _geod_area(geometry) -> float:
+    return abs(GEOD.geometry_area_perimeter(shapely.orient_polygons(geometry))[0])
+
+
+def _geod_disc(lon, lat, radius_m):
+    azimuths = np.linspace(0, 360, 3600, endpoint=False)
+    lons, lats, _ = GEOD.fwd(
+        np.full(3600, lon), np.full(3600, lat), azimuths, np.full(3600, radius_m)
+    )
+    return shapely.Polygon(np.column_stack([lons, lats]))
+
+
+def test_every_zone_lies_inside_each_constraint_with_no_tolerance(layers, reference):
+    countries, admin1 = reference.countries, reference.admin1
+    valley = layers["euphrates_valley"].geometry.iloc[0]
+    for _, zone in layers["strike_zones"].iterrows():
+        constraints = {
+            "disc": _geod_disc(zone["lon"], zone["lat"], zone["uncertainty_m"]),
+            "country": countries[countries["iso_a3"] == zone["country"]].geometry.iloc[
+                0
+            ],
+            "admin1": admin1[admin1["name"] == zone["admin1"]].geometry.iloc[0],
+        }
+        if "valley" in zone["constraints"]:
+            constraints["valley"] = valley
+        for name, area in constraints.items():
+            outside = _geod_area(shapely.difference(zone.geometry, area))
+            assert outside / _geod_area(zone.geometry) <= 0.001, (
+                zone["event_id"],
+                name,
+            )
+
+
+def test_no_area_only_event_is_a_point(layers):
+    events = layers["events"]
+    area_only = ~events["precision_class"].isin(["P1", "P2"])
+    assert area_only.sum() >= 8
+    assert (events.loc[area_only, "geometry_kind"] == "area").all()
+    assert set(events[area_only].geom_type) <= {"Polygon", "MultiPolygon"}
+    sites = events[events["geometry_kind"] == "site"]
+    assert set(sites.geom_type) == {"Point"}
+    assert (events["anchor_lon"] == events["lon"]).all()
+    assert (events["anchor_lat"] == events["lat"]).all()
+    for _, site in sites.iterrows():
+        assert site.geometry.x == site["lon"] and site.geometry.y == site["lat"]
+
+
+def test_area_events_are_their_zone_or_their_geodesic_disc(layers):
+    events = layers["events"].set_index("event_id")
+    zones = layers["strike_zones"].set_index("event_id")
+    for event_id, zone in zones.iterrows():
+        assert events.loc[event_id].geometry.equals(zone.geometry)
+        assert events.loc[event_id, "derivation"] == zone["derivation"]
+    discs = events[
+        (events["geometry_kind"] == "area") & ~events.index.isin(zones.index)
+    ]
+    assert len(discs) >= 3  # RQ4-US and the two Gulf of Oman tankers
+    for _, event in discs.iterrows():
+        coords = shapely.get_coordinates(
+            shapely.segmentize(event.geometry.exterior, 0.001)
+        )
+        n = len(coords)
+        _, _, dist = GEOD.inv(
+            np.full(n, event["lon"]),
+            np.full(n, event["lat"]),
+            coords[:, 0],
+            coords[:, 1],
+        )
+        assert np.abs(dist / event["uncertainty_m"] - 1).max() < 0.001
+        assert event["derivation"].startswith("Geodesic disc of")
+
+
+@pytest.mark.parametrize("spec", LAYERS, ids=lambda spec: spec.name)
+def test_every_feature_says_how_its_shape_was_made(layers, spec):
+    gdf = layers[spec.name]
+    for column in ("precision_class", "uncertainty_m", "derivation", "sources"):
+        assert column in gdf.columns, column
+    assert gdf["precision_class"].astype(str).str.len().gt(0).all()
+    assert (gdf["uncertainty_m"].astype(float) > 0).all()
+    assert gdf["derivation"].astype(str).str.len().gt(20).all()
+    for sources in gdf["sources"]:
+        assert len(sources) >= 1
+        assert all(s["url"].startswith("https://") for s in sources)
+
+
+def test_husaybah_is_not_labelled_al_qaim_and_beirut_only_once(layers):
+    places = layers["places"]
+    names = list(places["name"])
+    assert not any(name.startswith("Al Q") for name in names)
+    assert any(name.startswith("Husaybah") for name in names)
+    beirut = places[shapely.distance(places.geometry.values, Point(35.50, 33.89)) < 0.1]
+    assert len(beirut) == 1

@@ -215,7 +215,8 @@ def test_context_has_a_coarse_level_for_small_zooms(layers):
 def test_filtered_layers_give_a_smaller_payload(layers, catalogue):
     from dataclasses import replace
 
-    from layers.page.view import apply_view, default_state, options_for
+    from layers.page.filters import apply_view
+    from layers.page.view import default_state, options_for
 
     state = replace(default_state(options_for(catalogue.events)), countries=("SYR",))
     payload = view_payload(apply_view(layers, state))

@@ -125,3 +125,41 @@ def test_places_hold_the_named_towns(reference):
     assert list(abu_kamal["country_code"]) == ["SY"]
     point = abu_kamal.geometry.iloc[0]
     assert (point.x, point.y) == pytest.approx((40.91854, 34.45226), abs=1e-5)
+
+
+@pytest.mark.parametrize("iso3", ["IRQ", "SYR"])
+def test_governorates_tile_their_country_with_no_tolerance(reference, iso3):
+    # Admin-1 is fitted to the 10m countries: together the governorates cover
+    # the country and nothing else, to the metre the files are rounded to.
+    def area(geometry):
+        oriented = shapely.orient_polygons(geometry)
+        return abs(GEOD.geometry_area_perimeter(oriented)[0])
+
+    countries, admin1 = reference.countries, reference.admin1
+    country = countries[countries["iso_a3"] == iso3].geometry.iloc[0]
+    governorates = admin1[admin1["iso_a3"] == iso3].geometry
+    union = shapely.union_all(governorates.values)
+    assert area(shapely.symmetric_difference(union, country)) / area(country) < 1e-5
+    for governorate in governorates:
+        # What lies outside is rounding: slivers under a metre wide on average.
+        outside_m2 = area(shapely.difference(governorate, country))
+        assert outside_m2 / GEOD.geometry_length(shapely.boundary(governorate)) < 1.0
+    exteriors = shapely.union_all(
+        [shapely.Polygon(p.exterior) for p in shapely.get_parts(union)]
+    )
+    country_exteriors = shapely.union_all(
+        [shapely.Polygon(p.exterior) for p in shapely.get_parts(country)]
+    )
+    # Every governorate edge on the border lies on the country line (2 m).
+    gap = shapely.hausdorff_distance(
+        shapely.boundary(exteriors).intersection(
+            shapely.buffer(shapely.boundary(country_exteriors), 0.001)
+        ),
+        shapely.boundary(country_exteriors),
+    )
+    assert gap < 0.1
+
+
+def test_country_names_in_arabic_are_readable(reference):
+    names = reference.countries.set_index("iso_a3")["name_ar"]
+    assert names["IRQ"] == "العراق"

@@ -7,7 +7,14 @@ import json
 import pytest
 from jinja2 import Template
 
-from geo.safe import csv_cell, html_text, markdown_text, safe_url, script_json
+from geo.safe import (
+    csv_cell,
+    csv_cell_value,
+    html_text,
+    markdown_text,
+    safe_url,
+    script_json,
+)
 
 HOSTILE = (
     "{{7*7}}",
@@ -53,9 +60,18 @@ def test_csv_cell_neutralises_formulas(cell):
     assert csv_cell(cell) == "'" + cell
 
 
-@pytest.mark.parametrize("value", [-3, -2.5, 0, "plain text", "Abu Kamal"])
+@pytest.mark.parametrize(
+    "value", [-3, -2.5, 0, "plain text", "Abu Kamal", "-33.5", "+3", "1e-3"]
+)
 def test_csv_cell_keeps_numbers_and_plain_text(value):
     assert csv_cell(value) == value
+
+
+@pytest.mark.parametrize(
+    "text", ["=1+1", "-2+3", "'quoted'", "''", "'=x", "plain", "-7", "\t=1", "@"]
+)
+def test_csv_cell_value_gives_every_text_back(text):
+    assert csv_cell_value(csv_cell(text)) == text
 
 
 @pytest.mark.parametrize(

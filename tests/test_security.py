@@ -38,6 +38,7 @@ TYPED = {
     "event_type",
     "sub_event_type",
     "country",
+    "admin1",  # a governorate of the reference data, checked against it
     "lat",
     "lon",
     "precision_class",
@@ -133,6 +134,13 @@ def test_card_shows_every_field_literally_and_links_only_http(
     ]
     assert hrefs and all(h.startswith(("https://", "http://")) for h in hrefs)
     assert all(not set(h) & set("\"'<> ") for h in hrefs)
+    # javascript:, data:, a URL with quotes and brackets, and no URL at all:
+    # each shown as text, with the link withheld.
+    cards = html.unescape("".join(card_html(e) for e in events.to_dict("records")))
+    withheld = [u for u in hostile_catalogue.sources["url"] if "example.org" not in u]
+    assert len(withheld) == 4
+    for url in withheld:
+        assert f"{LINK_WITHHELD}: {url or 'no address'}" in cards, url
 
 
 def _hrefs(card: str) -> list[str]:
@@ -304,3 +312,19 @@ def test_catalogue_error_quoting_a_cell_is_shown_as_text(monkeypatch, tmp_path):
     assert not at.exception and at.error
     _assert_markdown_inert(at)
     assert "{{7*7}}" in at.error[0].value.replace("\\", "")
+
+
+def test_convert_writes_no_live_formula_and_reads_back_the_same(tmp_path):
+    out = tmp_path / "converted"
+    assert cli(["convert", str(HOSTILE_DIR), "--out", str(out)]) == 0
+    for name in ("events.csv", "claims.csv", "sources.csv"):
+        with open(out / name, encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle):
+                for cell in row:
+                    if cell.startswith(FORMULA_START):
+                        float(cell)  # only a plain number may start so
+    before, after = read_catalogue(HOSTILE_DIR), read_catalogue(out)
+    for table in ("claims", "sources"):
+        assert getattr(after, table).equals(getattr(before, table)), table
+    columns = [c for c in before.events.columns if c != "geometry"]
+    assert after.events[columns].equals(before.events[columns])

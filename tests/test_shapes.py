@@ -11,8 +11,16 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point, Polygon, box
 
+from geo import shapes
+from geo.crs import aeqd_crs
 from geo.errors import ContradictoryConstraintsError
-from geo.shapes import buffer_metric, geodesic_disc, intersect_constraints
+from geo.shapes import (
+    buffer_metric,
+    geodesic_area_km2,
+    geodesic_buffer,
+    geodesic_disc,
+    intersect_constraints,
+)
 
 GEOD = Geod(ellps="WGS84")
 RADII_M = [100, 1_000, 25_000, 150_000]
@@ -108,3 +116,69 @@ def test_invalid_constraint_is_repaired():
     zone = intersect_constraints({"bowtie": bowtie, "all": box(-1, -1, 3, 3)})
     assert zone.geometry.is_valid
     assert zone.geometry.area == pytest.approx(2.0)
+
+
+def _line_edge_errors(lines, buffered, width_m):
+    from tests.geodesy import edge_distances_m
+
+    gaps = edge_distances_m(buffered, lines, width_m)
+    return np.abs(gaps / width_m - 1)
+
+
+# The Iraq-Syria border near the Euphrates (Natural Earth 10m), with its 18 m
+# jog, and a long straight run: what one projection and a plain GEOS buffer
+# get wrong (GEOS drops shallow bends before buffering).
+WIGGLY = shapely.LineString(
+    [
+        (39.0, 33.0),
+        (40.69047, 34.3315),
+        (40.93603, 34.38607),
+        (40.96528, 34.40185),
+        (40.98802, 34.42852),
+        (41.02399, 34.49417),
+        (41.02399, 34.49433),
+        (41.19782, 35.0),
+        (42.5, 35.3),
+    ]
+)
+
+
+@pytest.mark.parametrize("width_m", [2_000, 10_000, 25_000])
+def test_geodesic_buffer_edge_is_within_0_1_percent_of_the_width(width_m):
+    buffered = geodesic_buffer(WIGGLY, width_m)
+    assert buffered.is_valid
+    assert _line_edge_errors(WIGGLY, buffered, width_m).max() < 0.001
+
+
+def test_one_projection_buffer_fails_the_same_check():
+    # Guard that the check has teeth: the buffer this replaces (one AEQD for
+    # the region, 8 segments per quarter circle) is off by more than 0.1 %.
+    gdf = gpd.GeoDataFrame(geometry=[WIGGLY], crs=4326)
+    crs = aeqd_crs(41.0, 34.4)
+    naive = gdf.to_crs(crs).buffer(10_000).to_crs(4326).iloc[0]
+    assert _line_edge_errors(WIGGLY, naive, 10_000).max() > 0.001
+
+
+def test_plain_geos_buffer_of_the_pieces_fails_the_same_check(monkeypatch):
+    # Guard: without rebuilding the shallow bends segment by segment, the
+    # edge strays by more than 0.1 % of a 2 km width.
+    monkeypatch.setattr(
+        shapes,
+        "_line_buffer",
+        lambda lines, d, q: shapely.buffer(lines, d, quad_segs=q),
+    )
+    assert (
+        _line_edge_errors(WIGGLY, geodesic_buffer(WIGGLY, 2_000), 2_000).max() > 0.001
+    )
+
+
+def test_geodesic_buffer_rejects_bad_input():
+    with pytest.raises(ValueError, match="distance_m"):
+        geodesic_buffer(WIGGLY, 0)
+    with pytest.raises(ValueError, match="empty"):
+        geodesic_buffer(shapely.LineString(), 10)
+
+
+def test_geodesic_area_matches_pi_r_squared():
+    disc = geodesic_disc(40.92, 34.45, 10_000)
+    assert geodesic_area_km2(disc) == pytest.approx(math.pi * 100, rel=0.001)

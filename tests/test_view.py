@@ -1,4 +1,4 @@
-"""The view state: defaults, filters and the URL round trip."""
+"""The view state: defaults, the one table, and the URL round trip."""
 
 from __future__ import annotations
 
@@ -8,14 +8,20 @@ from datetime import date
 import pytest
 
 from layers.page.view import (
+    DEFAULT_END,
+    DEFAULT_START,
+    FIELDS,
     NO_COUNTRY,
-    apply_view,
+    WIDGET_KEYS,
     default_state,
-    filter_events,
+    event_in_tooltip,
     options_for,
     parse_query,
+    state_from_widgets,
     to_query,
+    widget_values,
 )
+from layers.params import WIDTH_RANGE_KM
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +29,28 @@ def options(catalogue):
     return options_for(catalogue.events)
 
 
-def test_defaults_cover_the_escalation_window(options):
+def test_defaults_cover_the_gulf_context_and_the_escalation(options):
     state = default_state(options)
-    assert (state.date_start, state.date_end) == (date(2019, 10, 1), date(2020, 1, 31))
+    assert (state.date_start, state.date_end) == (date(2019, 5, 1), date(2020, 1, 31))
     assert NO_COUNTRY in state.countries and "SYR" in state.countries
     assert state.basemap == "None"
+
+
+def test_defaults_open_on_every_event_of_another_catalogue(options):
+    # An uploaded ACLED export of 2018 must not start hidden by the window.
+    wider = replace(options, first_date=date(2018, 3, 4), last_date=date(2021, 2, 1))
+    state = default_state(wider)
+    assert (state.date_start, state.date_end) == (date(2018, 3, 4), date(2021, 2, 1))
+
+
+def test_one_row_per_piece_of_state_with_unique_url_keys():
+    from dataclasses import fields
+
+    from layers.page.view import ViewState
+
+    assert [f.name for f in FIELDS] == [f.name for f in fields(ViewState)]
+    url_keys = [f.url_key for f in FIELDS]
+    assert len(set(url_keys)) == len(url_keys)
 
 
 def test_url_round_trip(options):
@@ -47,6 +70,36 @@ def test_url_round_trip(options):
     }
     back, notices = parse_query(query, options)
     assert back == state and notices == []
+
+
+def test_every_piece_round_trips_through_the_url(options):
+    state = replace(
+        default_state(options),
+        date_start=date(2019, 12, 1),
+        date_end=date(2019, 12, 31),
+        event_types=options.event_types[:1],
+        countries=("IRQ",),
+        precision_classes=("P3", "P5"),
+        confidences=("weak",),
+        valley_km=12.0,
+        corridor_km=33.0,
+        basemap="Light",
+        event=options.event_ids[0],
+        lat=34.5,
+        lon=41.0,
+        zoom=8,
+        hidden=(),
+    )
+    query = to_query(state, options)
+    assert set(query) == {f.url_key for f in FIELDS}
+    assert parse_query(query, options) == (state, [])
+
+
+def test_an_event_id_with_a_comma_is_taken_whole(options):
+    ids = (*options.event_ids, "A,B")
+    opts = replace(options, event_ids=ids)
+    state, notices = parse_query({"event": "A,B"}, opts)
+    assert state.event == "A,B" and notices == []
 
 
 def test_map_view_and_layers_round_trip_through_the_url(options):
@@ -72,40 +125,88 @@ def test_default_state_has_an_empty_query(options):
     assert to_query(default_state(options), options) == {}
 
 
+# Each bad value: the notice names its key, and the piece it sets is the
+# default again (or, for a list, the bad value is dropped and the good kept).
 @pytest.mark.parametrize(
-    ("query", "key"),
+    ("query", "key", "attribute", "expected"),
     [
-        ({"start": "29/12/2019"}, "start"),
-        ({"types": "Airstrike"}, "types"),
-        ({"corridor_km": "-3"}, "corridor_km"),
-        ({"corridor_km": "500"}, "corridor_km"),
-        ({"basemap": "Google"}, "basemap"),
-        ({"event": "X-1"}, "event"),
-        ({"start": "2020-01-10", "end": "2019-12-01"}, "end"),
+        ({"start": "29/12/2019"}, "start", "date_start", DEFAULT_START),
+        ({"types": "Airstrike,Air/drone strike"}, "types", "event_types", None),
+        ({"corridor_km": "-3"}, "corridor_km", "corridor_km", 25.0),
+        ({"corridor_km": "500"}, "corridor_km", "corridor_km", 25.0),
+        ({"valley_km": "wide"}, "valley_km", "valley_km", 10.0),
+        ({"basemap": "Google"}, "basemap", "basemap", "None"),
+        ({"event": "X-1"}, "event", "event", ""),
+        ({"zoom": "99", "lat": "1", "lon": "1"}, "zoom", "zoom", None),
     ],
 )
-def test_bad_values_fall_back_with_a_notice(options, query, key):
+def test_bad_values_fall_back_with_a_notice(options, query, key, attribute, expected):
     state, notices = parse_query(query, options)
-    assert len(notices) == 1 and f"'{key}'" in notices[0]
-    default = default_state(options)
-    assert state.corridor_km == default.corridor_km
-    assert state.basemap == default.basemap
+    assert f"'{key}'" in notices[0]
+    if attribute == "event_types":
+        assert state.event_types == ("Air/drone strike",)
+        assert "Airstrike" in notices[0]
+    else:
+        assert getattr(state, attribute) == expected
+    good = {"corridor_km": "30", "basemap": "Light", "start": "2019-11-01"}
+    other = next(k for k in good if k != key)
+    # A good value beside the bad one is kept.
+    both, _ = parse_query({**query, other: good[other]}, options)
+    assert to_query(both, options)[other] == good[other]
 
 
-def test_month_long_event_counts_when_the_range_touches_it(catalogue, options):
+def test_end_before_start_resets_both_dates(options):
+    state, notices = parse_query({"start": "2020-01-10", "end": "2019-12-01"}, options)
+    assert (state.date_start, state.date_end) == (DEFAULT_START, DEFAULT_END)
+    assert len(notices) == 1 and "'end'" in notices[0]
+
+
+@pytest.mark.parametrize("km", [WIDTH_RANGE_KM[0], WIDTH_RANGE_KM[1]])
+def test_the_width_range_ends_are_accepted(options, km):
+    state, notices = parse_query({"valley_km": f"{km:g}"}, options)
+    assert state.valley_km == km and notices == []
+
+
+def test_widgets_seed_and_read_back_the_same_view(options):
     state = replace(
-        default_state(options),
-        date_start=date(2019, 11, 15),
-        date_end=date(2019, 11, 20),
+        default_state(options), countries=("SYR",), valley_km=15.0, basemap="Light"
     )
-    kept = set(filter_events(catalogue.events, state)["event_id"])
-    assert kept == {"R-GZ-201911"}  # rockets some time in November
+    values = widget_values(state)
+    assert values[WIDGET_KEYS["countries"]] == ["SYR"]
+    assert values["dates"] == (state.date_start, state.date_end)
+    assert state_from_widgets(values, default_state(options)) == state
 
 
-def test_apply_view_filters_zones_and_redissolves_areas(layers, options):
-    state = replace(default_state(options), countries=("SYR",))
-    shown = apply_view(layers, state)
-    assert set(shown["strike_zones"]["country"]) == {"SYR"}
-    assert list(shown["strike_areas"]["country"]) == ["SYR"]
-    assert shown["strike_areas"]["site_count"].iloc[0] == 2
-    assert shown["countries"] is layers["countries"]
+def test_a_date_range_being_picked_shows_that_day(options):
+    values = widget_values(default_state(options))
+    values["dates"] = (date(2019, 12, 29),)
+    state = state_from_widgets(values, default_state(options))
+    assert state.date_start == state.date_end == date(2019, 12, 29)
+
+
+def test_event_in_tooltip_needs_the_whole_id():
+    ids = ("S-IQ-1", "S-IQ-10")
+    assert event_in_tooltip("Event S-IQ-10 zone", ids) == "S-IQ-10"
+    assert event_in_tooltip("Event S-IQ-1\nzone", ids) == "S-IQ-1"
+    assert event_in_tooltip("S-IQ-100", ids) is None
+
+
+def test_map_centre_and_start_follow_the_link(options):
+    from layers.page.view import map_centre, map_start, with_map_report
+
+    state = default_state(options)
+    assert map_centre(state) == {"center": None, "zoom": None}
+    linked = replace(state, lat=34.4, lon=41.0, zoom=9)
+    assert map_centre(linked) == {"center": (34.4, 41.0), "zoom": 9}
+    assert map_start(linked) == {"lat": 34.4, "lon": 41.0, "zoom": 9}
+    assert with_map_report(linked, None) is linked
+
+
+def test_date_bounds_hold_a_linked_range(options):
+    from layers.page.view import date_bounds
+
+    early = date(2001, 1, 1)
+    assert date_bounds(options, (early, early))[0] == early
+    low, high = date_bounds(options, (DEFAULT_START, DEFAULT_END))
+    assert low == min(options.first_date, DEFAULT_START)
+    assert high == max(options.last_date, DEFAULT_END)

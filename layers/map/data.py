@@ -460,7 +460,7 @@ def view_payload(
     Parameters
     ----------
     shown
-        The layers as filtered for the view (``layers.page.view.apply_view``).
+        The layers as filtered for the view (``layers.page.filters.apply_view``).
     prepared
         :func:`prepare_layers` of the unfiltered layers (cached by the caller);
         without it everything is prepared here.

@@ -10,6 +10,7 @@ with ``st.html``, which does not read Markdown, so ``![x](...)`` stays text.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -17,7 +18,7 @@ from geo.safe import html_text, safe_url
 from layers.sources.catalogue import PRECISION_CLASSES, TIME_PRECISION
 
 #: What the card says in place of a link it will not make.
-LINK_WITHHELD = "link withheld: not an http(s) address"
+LINK_WITHHELD = "link withheld, not an http(s) address"
 
 
 def _e(value: object) -> str:
@@ -26,7 +27,7 @@ def _e(value: object) -> str:
     return html_text(value)
 
 
-def _date(value: object) -> str:
+def _date(value: Any) -> str:
     return pd.Timestamp(value).date().isoformat()
 
 
@@ -40,7 +41,7 @@ def _figure(low: object, high: object) -> str:
     return str(low) if low == high else f"{low}-{high}"
 
 
-def claims_table(claims: list[Mapping[str, object]]) -> str:
+def claims_table(claims: list[Mapping[str, Any]]) -> str:
     """Casualty claims side by side, one row per claimant, never summed."""
     if not claims:
         return "<p>No casualty claims recorded.</p>"
@@ -62,7 +63,7 @@ def claims_table(claims: list[Mapping[str, object]]) -> str:
     )
 
 
-def source_item(source: Mapping[str, object]) -> str:
+def source_item(source: Mapping[str, Any]) -> str:
     """One source as a list item: a link only for an http(s) URL.
 
     Any other URL (``javascript:``, ``data:``, relative, empty) is shown as
@@ -77,14 +78,12 @@ def source_item(source: Mapping[str, object]) -> str:
         )
     else:
         raw = _e(source.get("url")) or "no address"
-        head = f"{title} <small>({LINK_WITHHELD}: <code>{raw}</code>)</small>"
+        head = f"{title} <small>({LINK_WITHHELD}: {raw})</small>"
     published = f" ({_e(source['published'])})" if source.get("published") else ""
     return f"<li>{head} &mdash; {_e(source.get('outlet'))}{published}</li>"
 
 
-def card_html(
-    event: Mapping[str, object], zone: Mapping[str, object] | None = None
-) -> str:
+def card_html(event: Mapping[str, Any], zone: Mapping[str, Any] | None = None) -> str:
     """The provenance card for *event* (a catalogue row), with its zone if it has one.
 
     Parameters
@@ -133,3 +132,26 @@ def card_html(
     links = "".join(source_item(s) for s in event["sources"])
     parts.append(f"<p><b>Sources</b></p><ul>{links}</ul></div>")
     return "".join(parts)
+
+
+def event_labels(events: pd.DataFrame) -> dict[str, str]:
+    """``{event_id: "event_id: title"}`` for a picker, in catalogue order.
+
+    The empty id (no card) reads "(none)".
+    """
+    labels = {"": "(none)"}
+    for i, t in zip(events["event_id"], events["title"], strict=True):
+        labels[str(i)] = f"{i}: {t}"
+    return labels
+
+
+def event_card(
+    event_id: str, events: pd.DataFrame, zones: pd.DataFrame | None = None
+) -> str:
+    """The card of *event_id* (a row of *events*), with its zone if *zones* has it."""
+    row = {str(k): v for k, v in events[events["event_id"] == event_id].iloc[0].items()}
+    zone = None
+    if zones is not None:
+        match = zones[zones["event_id"] == event_id]
+        zone = {str(k): v for k, v in match.iloc[0].items()} if len(match) else None
+    return card_html(row, zone)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 import folium
 import geopandas as gpd
@@ -37,6 +38,17 @@ class Download:
     file_name: str
     mime: str
     make: Callable[[], str | bytes]
+
+    def button(self) -> dict[str, object]:
+        """Keyword arguments for a download button (made on click, no rerun)."""
+        return {
+            "label": self.label,
+            "data": self.make,
+            "file_name": self.file_name,
+            "mime": self.mime,
+            "key": f"download-{self.file_name}",
+            "on_click": "ignore",
+        }
 
 
 def width_tag(name: str, params: LayerParams) -> str:
@@ -94,7 +106,7 @@ def downloads(
             label=f"{name}.geojson",
             file_name=f"{name}{width_tag(name, params)}.geojson",
             mime=GEOJSON_MEDIA_TYPE,
-            make=lambda name=name, gdf=gdf: layer_geojson(name, gdf),
+            make=partial(layer_geojson, name, gdf),
         )
         for name, gdf in layers.items()
         if len(gdf)

@@ -1,12 +1,47 @@
-"""The timeline chart of events (Altair), coloured like the map."""
+"""The timeline chart of events (Altair), coloured like the map.
+
+Time is drawn the way space is: an event known to the day is a solid mark; one
+known only to the week or the month is a light, outlined bar across the whole
+span it may fall in, and its tooltip says so in words. Each event has its own
+lane within its type, so the five strikes of 29 December 2019 are five marks.
+A click on a mark selects it (:data:`TIMELINE_SELECTION`); the page reads the
+choice with :func:`selected_event_id` and opens that event's card.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import altair as alt
 import geopandas as gpd
 import pandas as pd
 
 from layers.map.style import DEFAULT_EVENT_COLOUR, EVENT_COLOURS
+from layers.sources.schema import TIME_PRECISION
+
+#: Name of the chart's click selection (``selection_mode`` of ``st.altair_chart``).
+TIMELINE_SELECTION = "event_pick"
+#: Fill opacity of an event known to the day, and of one known less precisely.
+EXACT_OPACITY, SPAN_OPACITY = 0.9, 0.18
+
+
+def _frame(events: gpd.GeoDataFrame) -> pd.DataFrame:
+    exact = events["time_precision"].astype(int) == 1
+    return pd.DataFrame(
+        {
+            "event_id": events["event_id"].astype(str),
+            "title": events["title"].astype(str),
+            "type": events["sub_event_type"].astype(str),
+            "start": events["date_start"],
+            "end": events["date_end"] + pd.Timedelta(days=1),
+            "when": [
+                TIME_PRECISION[int(t)] for t in events["time_precision"].astype(int)
+            ],
+            "dated": ["to the day" if e else "span only" for e in exact],
+            "precision": events["precision_class"].astype(str),
+        }
+    )
 
 
 def timeline_chart(events: gpd.GeoDataFrame) -> alt.Chart:
@@ -19,31 +54,76 @@ def timeline_chart(events: gpd.GeoDataFrame) -> alt.Chart:
 
     Returns
     -------
-    An Altair chart.
+    An Altair chart with a click selection named :data:`TIMELINE_SELECTION`
+    on ``event_id``.
     """
-    frame = pd.DataFrame(
-        {
-            "event_id": events["event_id"].astype(str),
-            "title": events["title"].astype(str),
-            "type": events["sub_event_type"].astype(str),
-            "start": events["date_start"],
-            "end": events["date_end"] + pd.Timedelta(days=1),
-            "precision": events["precision_class"].astype(str),
-        }
-    )
+    frame = _frame(events)
     types = sorted(set(frame["type"]))
     colours = [EVENT_COLOURS.get(t, DEFAULT_EVENT_COLOUR) for t in types]
+    pick = alt.selection_point(
+        name=TIMELINE_SELECTION, fields=["event_id"], on="click", empty=False
+    )
+    colour = alt.Color(
+        "type:N", scale=alt.Scale(domain=types, range=colours), legend=None
+    )
     return (
         alt.Chart(frame)
-        .mark_bar(height=14, cornerRadius=2)
+        .mark_bar(cornerRadius=2, strokeWidth=1.2)
         .encode(
             x=alt.X("start:T", title="Date"),
             x2="end:T",
             y=alt.Y("type:N", title=None),
-            color=alt.Color(
-                "type:N", scale=alt.Scale(domain=types, range=colours), legend=None
+            yOffset=alt.YOffset("event_id:N", sort=None),
+            color=colour,
+            stroke=colour,
+            fillOpacity=alt.FillOpacity(
+                "dated:N",
+                scale=alt.Scale(
+                    domain=["to the day", "span only"],
+                    range=[EXACT_OPACITY, SPAN_OPACITY],
+                ),
+                legend=alt.Legend(title="Date known", orient="bottom"),
             ),
-            tooltip=["event_id", "title", "start:T", "precision"],
+            strokeDash=alt.StrokeDash(
+                "dated:N",
+                scale=alt.Scale(
+                    domain=["to the day", "span only"], range=[[1, 0], [4, 2]]
+                ),
+                legend=None,
+            ),
+            tooltip=[
+                "event_id",
+                "title",
+                alt.Tooltip("start:T", title="from"),
+                alt.Tooltip("end:T", title="until (exclusive)"),
+                alt.Tooltip("when:N", title="date precision"),
+                "precision",
+            ],
         )
-        .properties(height=40 + 28 * max(len(types), 1))
+        .add_params(pick)
+        .properties(height=40 + 16 * max(len(frame), 1))
     )
+
+
+def selected_event_id(state: Mapping[str, Any] | None) -> str | None:
+    """The event clicked on the timeline, from ``st.altair_chart``'s selection state.
+
+    Parameters
+    ----------
+    state
+        What ``st.altair_chart(..., on_select=..., key=...)`` returns or keeps
+        in ``st.session_state[key]``: ``{"selection": {TIMELINE_SELECTION:
+        [{"event_id": ...}]}}``.
+
+    Returns
+    -------
+    The event id, or None when nothing is selected.
+    """
+    if not state:
+        return None
+    selection = state.get("selection") or {}
+    picked = selection.get(TIMELINE_SELECTION) or []
+    if not picked:
+        return None
+    event_id = picked[0].get("event_id")
+    return str(event_id) if event_id else None

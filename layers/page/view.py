@@ -1,25 +1,41 @@
-"""The dashboard's view state: defaults, filters, and its round trip through the URL."""
+"""The dashboard's view state, and the one table that ties it to the URL and widgets.
+
+Each piece of view state has one row in :data:`FIELDS`: its URL key, its widget
+key, its default, and how it is read from and written to the URL. Parsing a
+link, writing the link, seeding the widgets and reading them back all loop over
+that table.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import geopandas as gpd
 
-from layers.params import CORRIDOR_HALF_WIDTH_KM, VALLEY_HALF_WIDTH_KM
+from layers.params import (
+    CORRIDOR_HALF_WIDTH_KM,
+    VALLEY_HALF_WIDTH_KM,
+    WIDTH_RANGE_KM,
+    LayerParams,
+)
 from layers.registry import LAYER_NAMES, LAYERS
-from layers.sources.catalogue import CONFIDENCE_GRADES, PRECISION_CLASSES
+from layers.sources.schema import CONFIDENCE_GRADES, PRECISION_CLASSES
 
-#: The default time window: the escalation from the first base attacks to the
-#: Iranian missile strikes (the 2019 Gulf incidents come in when widened).
-DEFAULT_START = date(2019, 10, 1)
+#: The default time window: from the 2019 Gulf incidents the reporting cites as
+#: context (Fujairah 12 May, the Gulf of Oman tankers, the RQ-4, Abqaiq and
+#: Khurais) through the escalation to the Iranian missile strikes of January,
+#: widened to a catalogue's whole span so that no event of an opened or
+#: uploaded file starts hidden.
+DEFAULT_START = date(2019, 5, 1)
 DEFAULT_END = date(2020, 1, 31)
+
 #: Label used for events outside any country (international waters/airspace).
 NO_COUNTRY = "INTL"
 BASEMAPS = ("None", "OpenStreetMap", "Light", "Satellite")
-WIDTH_RANGE_KM = (1.0, 100.0)
 #: Layers switched off when the map opens (the specs' defaults).
 DEFAULT_HIDDEN = tuple(spec.name for spec in LAYERS if not spec.shown)
 MAX_ZOOM = 18
@@ -27,22 +43,31 @@ MAX_ZOOM = 18
 
 @dataclass(frozen=True)
 class ViewState:
-    """Everything that decides what the dashboard shows (hashable)."""
+    """Everything that decides what the dashboard shows (hashable).
 
-    date_start: date = DEFAULT_START
-    date_end: date = DEFAULT_END
-    event_types: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    precision_classes: tuple[str, ...] = tuple(PRECISION_CLASSES)
-    confidences: tuple[str, ...] = CONFIDENCE_GRADES
-    valley_km: float = VALLEY_HALF_WIDTH_KM
-    corridor_km: float = CORRIDOR_HALF_WIDTH_KM
-    basemap: str = "None"
-    event: str = ""
-    lat: float | None = None
-    lon: float | None = None
-    zoom: int | None = None
-    hidden: tuple[str, ...] = DEFAULT_HIDDEN
+    Defaults live in :data:`FIELDS`; build one with :func:`default_state`.
+    """
+
+    date_start: date
+    date_end: date
+    event_types: tuple[str, ...]
+    countries: tuple[str, ...]
+    precision_classes: tuple[str, ...]
+    confidences: tuple[str, ...]
+    valley_km: float
+    corridor_km: float
+    basemap: str
+    event: str
+    lat: float | None
+    lon: float | None
+    zoom: int | None
+    hidden: tuple[str, ...]
+
+    def layer_params(self) -> LayerParams:
+        """The widths the layers are built with."""
+        return LayerParams(
+            valley_half_width_km=self.valley_km, corridor_half_width_km=self.corridor_km
+        )
 
 
 @dataclass(frozen=True)
@@ -56,6 +81,11 @@ class Options:
     event_ids: tuple[str, ...]
 
 
+def default_dates(options: Options) -> tuple[date, date]:
+    """The date range a new view opens on: the default window and all events."""
+    return min(DEFAULT_START, options.first_date), max(DEFAULT_END, options.last_date)
+
+
 def options_for(events: gpd.GeoDataFrame) -> Options:
     """The choices the catalogue *events* allow."""
     return Options(
@@ -67,40 +97,173 @@ def options_for(events: gpd.GeoDataFrame) -> Options:
     )
 
 
+#: A parser takes the URL text, the URL key and the options; it returns the
+#: value (None: keep the default) and a notice for the user (None: all well).
+Parser = Callable[[str, str, Options], tuple[object, str | None]]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One piece of view state: where it lives in the URL and the page."""
+
+    name: str
+    url_key: str
+    widget_key: str | None
+    default: Callable[[Options], object]
+    parse: Parser
+    label: str = ""
+    help: str | None = None
+
+
+def _date(text: str, key: str, options: Options) -> tuple[object, str | None]:
+    try:
+        return date.fromisoformat(text), None
+    except ValueError:
+        return None, f"'{key}' should be a date like 2019-12-29; used the default."
+
+
+def _choices(text: str, key: str, options: Options) -> tuple[object, str | None]:
+    name = next(f.name for f in FIELDS if f.url_key == key)
+    allowed = CHOICES[name](options)
+    chosen = [part for part in text.split(",") if part]
+    bad = [value for value in chosen if value not in allowed]
+    notice = f"'{key}' has unknown value(s) {', '.join(bad)}; ignored them."
+    return tuple(v for v in allowed if v in chosen), notice if bad else None
+
+
+def _number(low: float, high: float, *, whole: bool = False) -> Parser:
+    def parse(text: str, key: str, options: Options) -> tuple[object, str | None]:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if low <= value <= high:
+            return (int(value) if whole else value), None
+        return None, f"'{key}' should be a number from {low:g} to {high:g}."
+
+    return parse
+
+
+def _km(text: str, key: str, options: Options) -> tuple[object, str | None]:
+    value, notice = _number(*WIDTH_RANGE_KM)(text, key, options)
+    return value, notice and f"{notice[:-1]} (km); used the default."
+
+
+def _one_of(allowed: tuple[str, ...]) -> Parser:
+    def parse(text: str, key: str, options: Options) -> tuple[object, str | None]:
+        if text in allowed:
+            return text, None
+        return None, f"'{key}' should be one of {', '.join(allowed)}; used the default."
+
+    return parse
+
+
+def _event(text: str, key: str, options: Options) -> tuple[object, str | None]:
+    if text in options.event_ids:
+        return text, None
+    return None, f"'{key}' names no event of the catalogue; ignored it."
+
+
+#: What each multiple-choice piece may hold, in display order.
+CHOICES: dict[str, Callable[[Options], tuple[str, ...]]] = {
+    "event_types": lambda o: o.event_types,
+    "countries": lambda o: o.countries,
+    "precision_classes": lambda o: tuple(PRECISION_CLASSES),
+    "confidences": lambda o: CONFIDENCE_GRADES,
+    "hidden": lambda o: LAYER_NAMES,
+}
+
+#: The one table: view state <-> URL key <-> widget key <-> default.
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "date_start",
+        "start",
+        "dates",
+        lambda o: default_dates(o)[0],
+        _date,
+        "Date range",
+    ),
+    Field(
+        "date_end", "end", "dates", lambda o: default_dates(o)[1], _date, "Date range"
+    ),
+    Field(
+        "event_types", "types", "types", CHOICES["event_types"], _choices, "Event types"
+    ),
+    Field(
+        "countries",
+        "countries",
+        "countries",
+        CHOICES["countries"],
+        _choices,
+        "Countries",
+    ),
+    Field(
+        "precision_classes",
+        "precision",
+        "precision",
+        CHOICES["precision_classes"],
+        _choices,
+        "Precision classes",
+        "P1 exact site ... P6 country only (see the map legend).",
+    ),
+    Field(
+        "confidences",
+        "confidence",
+        "confidence",
+        CHOICES["confidences"],
+        _choices,
+        "Confidence",
+    ),
+    Field(
+        "valley_km",
+        "valley_km",
+        "valley_km",
+        lambda o: VALLEY_HALF_WIDTH_KM,
+        _km,
+        "Euphrates valley half-width W (km)",
+    ),
+    Field(
+        "corridor_km",
+        "corridor_km",
+        "corridor_km",
+        lambda o: CORRIDOR_HALF_WIDTH_KM,
+        _km,
+        "Border corridor half-width D (km)",
+    ),
+    Field(
+        "basemap",
+        "basemap",
+        "basemap",
+        lambda o: "None",
+        _one_of(BASEMAPS),
+        "Basemap",
+        "None needs no network: countries, governorates and the river are drawn "
+        "from the shipped data. The others load tiles from the internet.",
+    ),
+    Field("event", "event", "event", lambda o: "", _event),
+    # The map's own view: reported by the map, no widget of the page.
+    Field("lat", "lat", None, lambda o: None, _number(-90.0, 90.0)),
+    Field("lon", "lon", None, lambda o: None, _number(-180.0, 180.0)),
+    Field("zoom", "zoom", None, lambda o: None, _number(0, MAX_ZOOM, whole=True)),
+    Field("hidden", "hidden", None, lambda o: DEFAULT_HIDDEN, _choices),
+)
+#: Each row of :data:`FIELDS` by its name.
+FIELD: dict[str, Field] = {f.name: f for f in FIELDS}
+#: Widget key of each piece of view state that has a widget.
+WIDGET_KEYS: dict[str, str] = {f.name: f.widget_key for f in FIELDS if f.widget_key}
+#: Pieces read as a comma-separated list; the others are taken whole.
+_LISTS = set(CHOICES)
+_MAP_VIEW = ("lat", "lon", "zoom")
+
+
 def default_state(options: Options) -> ViewState:
     """The view a new visitor sees: Oct 2019 - Jan 2020, everything else on."""
-    return ViewState(event_types=options.event_types, countries=options.countries)
+    defaults: dict[str, Any] = {f.name: f.default(options) for f in FIELDS}
+    return ViewState(**defaults)
 
 
-def filter_events(events: gpd.GeoDataFrame, state: ViewState) -> gpd.GeoDataFrame:
-    """The events *state* lets through (a new frame).
-
-    An event is kept when its date span overlaps the chosen range and its
-    sub-event type, country, precision class and confidence are all chosen.
-    """
-    country = events["country"].where(events["country"] != "", NO_COUNTRY)
-    keep = (
-        (events["date_end"].dt.date >= state.date_start)
-        & (events["date_start"].dt.date <= state.date_end)
-        & events["sub_event_type"].isin(state.event_types)
-        & country.isin(state.countries)
-        & events["precision_class"].isin(state.precision_classes)
-        & events["confidence"].isin(state.confidences)
-    )
-    return events[keep].copy()
-
-
-def _as_list(value: str | list[str]) -> list[str]:
-    text = value[-1] if isinstance(value, list) else value
-    return [part for part in text.split(",") if part] if text else []
-
-
-def _pick(name: str, value, allowed: tuple[str, ...], notices: list[str]):
-    chosen = _as_list(value)
-    bad = [v for v in chosen if v not in allowed]
-    if bad:
-        notices.append(f"'{name}' has unknown value(s) {', '.join(bad)}; ignored them.")
-    return tuple(v for v in allowed if v in chosen)
+def _last(value: str | list[str]) -> str:
+    return (value[-1] if value else "") if isinstance(value, list) else value
 
 
 def parse_query(
@@ -117,150 +280,117 @@ def parse_query(
 
     Returns
     -------
-    The view, and one notice per value that was invalid and replaced.
+    The view, and one notice per value that was invalid and replaced. Notices
+    quote the URL, so they are untrusted text.
     """
     state = default_state(options)
     notices: list[str] = []
-    changes: dict[str, object] = {}
-    for key in ("start", "end"):
-        if key in params:
-            text = _as_list(params[key])
-            try:
-                changes[f"date_{key}"] = date.fromisoformat(text[0] if text else "")
-            except ValueError:
-                notices.append(
-                    f"'{key}' should be a date like 2019-12-29; used the default."
-                )
-    lists = {
-        "types": ("event_types", options.event_types),
-        "countries": ("countries", options.countries),
-        "precision": ("precision_classes", tuple(PRECISION_CLASSES)),
-        "confidence": ("confidences", CONFIDENCE_GRADES),
-    }
-    for key, (attribute, allowed) in lists.items():
-        if key in params:
-            changes[attribute] = _pick(key, params[key], allowed, notices)
-    for key, attribute in (("valley_km", "valley_km"), ("corridor_km", "corridor_km")):
-        if key in params:
-            text = _as_list(params[key])
-            try:
-                value = float(text[0])
-            except (ValueError, IndexError):
-                value = float("nan")
-            low, high = WIDTH_RANGE_KM
-            if low <= value <= high:
-                changes[attribute] = value
-            else:
-                notices.append(
-                    f"'{key}' should be a number of km from {low:g} to {high:g}; "
-                    "used the default."
-                )
-    if "basemap" in params:
-        basemap = _as_list(params["basemap"])
-        if basemap and basemap[0] in BASEMAPS:
-            changes["basemap"] = basemap[0]
-        else:
-            notices.append(
-                f"'basemap' should be one of {', '.join(BASEMAPS)}; used None."
-            )
-    if "event" in params:
-        event = _as_list(params["event"])
-        if event and event[0] in options.event_ids:
-            changes["event"] = event[0]
-        else:
-            notices.append("'event' names no event of the catalogue; ignored it.")
-    changes.update(_parse_map_view(params, notices))
+    changes: dict[str, Any] = {}
+    for field in FIELDS:
+        if field.url_key not in params:
+            continue
+        value, notice = field.parse(
+            _last(params[field.url_key]), field.url_key, options
+        )
+        if notice:
+            notices.append(notice)
+        if value is not None:
+            changes[field.name] = value
     state = replace(state, **changes)
     if state.date_end < state.date_start:
         notices.append("'end' was before 'start'; used the default dates.")
-        state = replace(state, date_start=DEFAULT_START, date_end=DEFAULT_END)
+        start, end = default_dates(options)
+        state = replace(state, date_start=start, date_end=end)
+    given = [key for key in _MAP_VIEW if key in changes]
+    if given and len(given) < len(_MAP_VIEW):
+        notices.append("'lat', 'lon' and 'zoom' go together; used the default view.")
+        state = replace(state, lat=None, lon=None, zoom=None)
     return state, notices
 
 
-def _parse_map_view(
-    params: Mapping[str, str | list[str]], notices: list[str]
-) -> dict[str, object]:
-    """The map's centre, zoom and switched-off layers from the URL."""
-    changes: dict[str, object] = {}
-    limits = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0), "zoom": (0.0, MAX_ZOOM)}
-    values = {}
-    for key, (low, high) in limits.items():
-        if key in params:
-            text = _as_list(params[key])
-            try:
-                value = float(text[0])
-            except (ValueError, IndexError):
-                value = float("nan")
-            if low <= value <= high:
-                values[key] = value
-            else:
-                notices.append(f"'{key}' should be a number from {low:g} to {high:g}.")
-    if set(values) == set(limits):
-        changes.update(lat=values["lat"], lon=values["lon"], zoom=int(values["zoom"]))
-    elif values:
-        notices.append("'lat', 'lon' and 'zoom' go together; used the default view.")
-    if "hidden" in params:
-        changes["hidden"] = _pick("hidden", params["hidden"], LAYER_NAMES, notices)
-    return changes
+def _format(value: object) -> str:
+    if isinstance(value, tuple):
+        return ",".join(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def to_query(state: ViewState, options: Options) -> dict[str, str]:
     """The query parameters that reproduce *state* (only what differs from default)."""
-    default = default_state(options)
-    keys = {
-        "date_start": "start",
-        "date_end": "end",
-        "event_types": "types",
-        "countries": "countries",
-        "precision_classes": "precision",
-        "confidences": "confidence",
-        "valley_km": "valley_km",
-        "corridor_km": "corridor_km",
-        "basemap": "basemap",
-        "event": "event",
-        "lat": "lat",
-        "lon": "lon",
-        "zoom": "zoom",
-        "hidden": "hidden",
+    return {
+        f.url_key: _format(getattr(state, f.name))
+        for f in FIELDS
+        if getattr(state, f.name) != f.default(options)
     }
-    out = {}
-    for field in fields(ViewState):
-        value = getattr(state, field.name)
-        if value == getattr(default, field.name):
-            continue
-        if isinstance(value, tuple):
-            text = ",".join(value)
-        elif isinstance(value, date):
-            text = value.isoformat()
-        elif isinstance(value, float):
-            text = f"{value:g}"
-        else:
-            text = str(value)
-        out[keys[field.name]] = text
+
+
+def widget_values(state: ViewState) -> dict[str, object]:
+    """The value of each widget key that shows *state* (to seed the widgets)."""
+    out: dict[str, object] = {}
+    for name, key in WIDGET_KEYS.items():
+        value = getattr(state, name)
+        out[key] = list(value) if name in _LISTS else value
+    out[WIDGET_KEYS["date_start"]] = (state.date_start, state.date_end)
     return out
 
 
-def apply_view(
-    layers: Mapping[str, gpd.GeoDataFrame], state: ViewState
-) -> dict[str, gpd.GeoDataFrame]:
-    """The layers as *state* shows them: events, zones and areas filtered.
+def state_from_widgets(values: Mapping[str, object], base: ViewState) -> ViewState:
+    """The view the widgets *values* (by widget key) show, on top of *base*.
 
-    Context layers pass through. Strike zones follow the events kept, and the
-    per-country strike areas are dissolved again from the zones kept.
+    A date range still being picked (one date so far) shows that day; pieces
+    without a widget come from *base*.
     """
-    from layers.strike_areas import dissolve_zones
+    changes: dict[str, Any] = {}
+    for name, key in WIDGET_KEYS.items():
+        if key not in values or name in ("date_start", "date_end"):
+            continue
+        value = values[key]
+        if name in _LISTS:
+            value = tuple(value)  # type: ignore[arg-type]
+        elif name in ("valley_km", "corridor_km"):
+            value = float(value)  # type: ignore[arg-type]
+        changes[name] = value
+    dates = values.get(WIDGET_KEYS["date_start"])
+    if isinstance(dates, (tuple, list)) and dates:
+        changes.update(date_start=dates[0], date_end=dates[-1])
+    return replace(base, **changes)
 
-    out = dict(layers)
-    if "events" in layers:
-        out["events"] = filter_events(layers["events"], state)
-        kept = set(out["events"]["event_id"])
-        if "strike_zones" in layers:
-            zones = layers["strike_zones"]
-            out["strike_zones"] = zones[zones["event_id"].isin(kept)].copy()
-        if "strike_areas" in layers and "strike_zones" in out:
-            zones = out["strike_zones"]
-            if len(zones) == 0:
-                out["strike_areas"] = layers["strike_areas"].iloc[0:0]
-            elif len(zones) < len(layers["strike_zones"]):
-                out["strike_areas"] = dissolve_zones(zones)
-    return out
+
+def date_bounds(options: Options, picked: tuple[date, ...]) -> tuple[date, date]:
+    """The date picker's first and last day: the catalogue's, or *picked*'s."""
+    return min(options.first_date, picked[0]), max(options.last_date, picked[-1])
+
+
+def map_start(state: ViewState) -> dict[str, Any]:
+    """The map view a link asked for: ``lat``, ``lon`` and ``zoom`` (or None)."""
+    return {"lat": state.lat, "lon": state.lon, "zoom": state.zoom}
+
+
+def map_centre(state: ViewState) -> dict[str, Any]:
+    """``center`` and ``zoom`` for the map component: the link's, or none."""
+    if state.zoom is None:
+        return {"center": None, "zoom": None}
+    return {"center": (state.lat, state.lon), "zoom": state.zoom}
+
+
+def with_map_report(state: ViewState, report: Any) -> ViewState:
+    """*state* with the centre, zoom and switched-off layers the map reported.
+
+    *report* is ``layers.map.channel.read_report``'s answer (None: no report).
+    """
+    if report is None:
+        return state
+    return replace(
+        state, lat=report.lat, lon=report.lon, zoom=report.zoom, hidden=report.hidden
+    )
+
+
+def event_in_tooltip(tooltip: str, event_ids: tuple[str, ...]) -> str | None:
+    """The first event id that *tooltip* (a clicked feature's text) names, if any."""
+    for event_id in event_ids:
+        if re.search(rf"(?<![\w-]){re.escape(event_id)}(?![\w-])", tooltip):
+            return event_id
+    return None

@@ -15,13 +15,27 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from layers.sources.catalogue import (
-    CATALOGUE_DIR,
-    Catalogue,
-    read_catalogue_folder,
-    validate_tables,
-)
+from layers.sources.catalogue import Catalogue, validate_tables
 from layers.sources.errors import CatalogueError, CatalogueErrors
+from layers.sources.formats import (
+    MAX_UPLOAD_MB,
+    UPLOAD_MODES,
+    UPLOAD_TYPES,
+    merge_catalogues,
+    read_file,
+    read_upload,
+)
+from layers.sources.native import (
+    FORMATS,
+    PARQUET_FILES,
+    catalogue_format,
+    read_csv_folder,
+    read_parquet_folder,
+    write_catalogue_csv,
+    write_catalogue_parquet,
+)
+from layers.sources.reference import Reference
+from layers.sources.schema import CATALOGUE_DIR, TABLE_FILES
 
 #: The environment variable that names the catalogue to open.
 CATALOGUE_ENV = "STRIKEMAP_CATALOGUE"
@@ -32,9 +46,17 @@ __all__ = [
     "Catalogue",
     "CatalogueError",
     "CatalogueErrors",
+    "FORMATS",
+    "MAX_UPLOAD_MB",
+    "UPLOAD_MODES",
+    "UPLOAD_TYPES",
+    "merge_catalogues",
     "read_catalogue",
+    "read_upload",
+    "read_with_upload",
     "resolve_catalogue_path",
     "validate_tables",
+    "write_catalogue",
 ]
 
 
@@ -69,14 +91,26 @@ def resolve_catalogue_path(
     return Path(chosen)
 
 
-def read_catalogue(path: Path | str = CATALOGUE_DIR) -> Catalogue:
+def read_catalogue(
+    path: Path | str = CATALOGUE_DIR, *, reference: Reference | None = None
+) -> Catalogue:
     """Read and check the catalogue at *path*.
+
+    What *path* holds decides the reader (by content, not by name): a folder
+    with ``events.parquet`` is a Parquet catalogue, a folder with
+    ``events.csv`` (etc.) a CSV catalogue, and a single file is told apart by
+    its content (``layers.sources.formats``): an ACLED or UCDP GED CSV export,
+    GeoJSON, GeoPackage or KML of events, or a zip of a catalogue folder.
 
     Parameters
     ----------
     path
         A catalogue folder of CSVs (``events.csv``, ``claims.csv``,
-        ``sources.csv``).
+        ``sources.csv``) or of Parquet tables (``events.parquet``, ...), or
+        one file in an import format.
+    reference
+        The reference geodata positions are checked against (default: the
+        shipped data).
 
     Returns
     -------
@@ -85,6 +119,88 @@ def read_catalogue(path: Path | str = CATALOGUE_DIR) -> Catalogue:
     Raises
     ------
     CatalogueError
-        If anything is wrong, naming the file, row, column and what is expected.
+        If anything is wrong, naming the file, row, column and what is expected;
+        a ``CatalogueErrors`` (a subclass) lists every problem found.
     """
-    return read_catalogue_folder(path)
+    path = Path(path)
+    if not path.exists():
+        raise CatalogueError(
+            str(path),
+            "not found; expected a catalogue folder holding "
+            f"{', '.join(TABLE_FILES.values())}",
+        )
+    kind = catalogue_format(path)
+    if kind == "parquet":
+        return read_parquet_folder(path, reference=reference)
+    if kind == "csv":
+        return read_csv_folder(path, reference=reference)
+    if path.is_dir():
+        raise CatalogueError(
+            str(path),
+            "is not a catalogue folder; expected a folder holding "
+            f"{', '.join(TABLE_FILES.values())} "
+            f"(or {', '.join(PARQUET_FILES.values())})",
+        )
+    return read_file(path, reference=reference)
+
+
+def write_catalogue(
+    catalogue: Catalogue, directory: Path, *, fmt: str = "csv"
+) -> list[Path]:
+    """Write *catalogue* as a native catalogue folder.
+
+    Parameters
+    ----------
+    catalogue
+        A validated catalogue.
+    directory
+        The folder to write (created if needed; its catalogue files replaced).
+    fmt
+        ``"csv"`` (the editable form) or ``"parquet"`` (GeoParquet events).
+
+    Returns
+    -------
+    The files written.
+
+    Raises
+    ------
+    ValueError
+        For an unknown *fmt*.
+    OSError
+        If the folder cannot be written.
+    """
+    if fmt == "csv":
+        return write_catalogue_csv(catalogue, directory)
+    if fmt == "parquet":
+        return write_catalogue_parquet(catalogue, directory)
+    raise ValueError(f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}")
+
+
+def read_with_upload(
+    path: Path | str, *, name: str, data: bytes, mode: str = "merge"
+) -> Catalogue:
+    """The catalogue at *path* merged with, or replaced by, an uploaded file.
+
+    Parameters
+    ----------
+    path
+        The catalogue in use (folder or file).
+    name, data
+        The uploaded file's name and content (read in memory, never written).
+    mode
+        ``merge`` (side by side; id clashes are errors) or ``replace``.
+
+    Raises
+    ------
+    CatalogueError
+        If the upload cannot be read or merged, naming the file, row or
+        feature, and column.
+    ValueError
+        For an unknown mode.
+    """
+    if mode not in UPLOAD_MODES:
+        raise ValueError(f"mode must be one of {', '.join(UPLOAD_MODES)}, not {mode!r}")
+    uploaded = read_upload(name, data)
+    if mode == "replace":
+        return uploaded
+    return merge_catalogues(read_catalogue(path), uploaded)

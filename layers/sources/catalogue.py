@@ -1,35 +1,53 @@
-"""Read and validate the event catalogue: events, casualty claims and sources (CSV)."""
+"""The native catalogue: its rules, and the joins of events, claims and sources.
+
+``validate_tables`` checks the three tables as text cells, all rules on whole
+columns at once, and collects every problem (file, row, column, what is
+expected) before raising. It then builds the typed catalogue, joining claims and
+sources to events once.
+"""
 
 from __future__ import annotations
 
-import csv
-import math
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
+from datetime import date, timedelta
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import shapely
 from pyproj import Geod
 
 from geo.crs import WGS84
-from layers.sources.errors import CatalogueError
+from layers.sources import cells
+from layers.sources.cells import Problems, Table
+from layers.sources.errors import CatalogueError, CatalogueErrors
+from layers.sources.geography import Areas, areas_from, shipped_areas
+from layers.sources.reference import Reference
 from layers.sources.schema import (
+    ACLED_GEO_PRECISION,
     ACLED_TYPES,
+    CATALOGUE_DIR,
     CLAIM_COLUMNS,
-    CLAIMS_FILE,
     CONFIDENCE_GRADES,
     CONSTRAINT_KINDS,
+    EARLIEST_DATE,
     EVENT_COLUMNS,
-    EVENTS_FILE,
+    FUTURE_DAYS,
+    MAX_CASUALTIES,
+    MIN_RADIUS_M,
+    OUTLINE_ACCURACY_M,
     PRECISION_CLASSES,
     SOURCE_COLUMNS,
-    SOURCES_FILE,
+    TABLE_COLUMNS,
+    TERRITORIAL_SEA_M,
     TIME_PRECISION,
     UCDP_OVER_WATER,
+    UCDP_WHERE_PREC,
 )
+from layers.sources.tables import ROW
 
 #: Re-exported for code that imports the schema from here.
 __all__ = [
@@ -44,17 +62,27 @@ __all__ = [
     "Catalogue",
     "parse_candidates",
     "parse_constraints",
-    "read_catalogue_folder",
     "validate_tables",
 ]
 
-#: The catalogue shipped with the project.
-CATALOGUE_DIR = Path(__file__).resolve().parents[2] / "data" / "catalogue"
-
-_CANDIDATE = re.compile(
-    r"^(?P<label>.+?)\s*@\s*(?P<lat>-?[\d.]+)\s*,\s*(?P<lon>-?[\d.]+)$"
+#: Columns whose text may run over several lines.
+MULTILINE = (
+    "title",
+    "attacker",
+    "target",
+    "target_kind",
+    "location",
+    "description",
+    "notes",
+    "claimant",
+    "detail",
+    "outlet",
 )
+_ISO3 = r"^[A-Z]{3}$"
+_CANDIDATE = r"^(?P<label>.*?)\s*@\s*(?P<lat>[^,@]*?)\s*,\s*(?P<lon>[^,@]*?)$"
+_CASUALTIES = ("killed", "wounded")
 _GEOD = Geod(ellps="WGS84")
+_MAX_RADIUS_M = max(c.max_radius_m for c in PRECISION_CLASSES.values())
 
 
 @dataclass(frozen=True)
@@ -65,159 +93,22 @@ class Catalogue:
     ----------
     events
         One point per event in EPSG:4326, with every column of ``events.csv``
-        typed, plus ``sources`` and ``claims`` (lists of dicts).
+        typed (dates as datetime64, codes as integers, lat/lon/uncertainty_m as
+        floats), plus ``sources`` and ``claims``: for each event a list of
+        dicts. Dicts are shared between events that cite the same source or
+        claim: read them, never modify them.
     claims
-        One row per casualty claim.
+        One row per casualty claim (figures as nullable integers).
     sources
         One row per source.
     path
-        The folder it was read from.
+        Where it was read from.
     """
 
     events: gpd.GeoDataFrame
     claims: pd.DataFrame
     sources: pd.DataFrame
     path: str
-
-
-def _read_csv(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
-    if not path.is_file():
-        raise CatalogueError(
-            str(path),
-            "file not found; a catalogue folder needs "
-            f"{EVENTS_FILE}, {CLAIMS_FILE} and {SOURCES_FILE}",
-        )
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CatalogueError(
-            str(path),
-            "not a UTF-8 text file; save it as CSV (UTF-8) with a "
-            f"header row: {', '.join(columns)}",
-        ) from exc
-    if not text.strip():
-        raise CatalogueError(
-            str(path), f"the file is empty; expected a header row: {', '.join(columns)}"
-        )
-    try:
-        reader = csv.DictReader(text.splitlines(keepends=True), strict=True)
-        header = [h.strip() for h in (reader.fieldnames or [])]
-        rows = list(reader)
-    except csv.Error as exc:
-        raise CatalogueError(str(path), f"not valid CSV ({exc})") from exc
-    missing = [c for c in columns if c not in header]
-    if missing:
-        raise CatalogueError(
-            str(path),
-            f"missing column(s) {', '.join(missing)}; the header must name: "
-            f"{', '.join(columns)}",
-        )
-    for number, row in enumerate(rows, start=2):
-        if None in row or any(v is None for v in row.values()):
-            raise CatalogueError(
-                str(path),
-                f"has a different number of cells than the header ({len(header)})",
-                row=number,
-            )
-    return [{k.strip(): (v or "").strip() for k, v in row.items()} for row in rows]
-
-
-def _rows(
-    path: Path, rows: list[dict[str, str]]
-) -> Iterator[tuple[int, dict[str, str]]]:
-    yield from enumerate(rows, start=2)
-
-
-def _required(path: Path, row: int, record: dict[str, str], column: str) -> str:
-    value = record[column]
-    if not value:
-        raise CatalogueError(
-            str(path), "is empty; a value is required", row=row, column=column
-        )
-    return value
-
-
-def _number(
-    path: Path,
-    row: int,
-    record: dict[str, str],
-    column: str,
-    *,
-    low: float | None = None,
-    high: float | None = None,
-    required: bool = True,
-) -> float | None:
-    text = record[column]
-    if not text:
-        if required:
-            raise CatalogueError(
-                str(path), "is empty; a number is required", row=row, column=column
-            )
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise CatalogueError(
-            str(path), f"'{text}' is not a number", row=row, column=column
-        ) from None
-    if (
-        not math.isfinite(value)
-        or (low is not None and value < low)
-        or (high is not None and value > high)
-    ):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise CatalogueError(
-            str(path),
-            f"{text} is out of range; expected a number {bounds}",
-            row=row,
-            column=column,
-        )
-    return value
-
-
-def _integer(
-    path: Path, row: int, record: dict[str, str], column: str, **kwargs
-) -> int | None:
-    value = _number(path, row, record, column, **kwargs)
-    if value is None:
-        return None
-    if value != int(value):
-        raise CatalogueError(
-            str(path), f"{record[column]} is not a whole number", row=row, column=column
-        )
-    return int(value)
-
-
-def _date(path: Path, row: int, record: dict[str, str], column: str) -> date:
-    text = record[column]
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CatalogueError(
-            str(path),
-            f"'{text}' is not an ISO 8601 date; expected YYYY-MM-DD",
-            row=row,
-            column=column,
-        ) from None
-
-
-def _choice(
-    path: Path, row: int, record: dict[str, str], column: str, allowed: tuple
-) -> str:
-    value = record[column]
-    if value not in allowed:
-        expected = ", ".join(map(str, allowed))
-        raise CatalogueError(
-            str(path),
-            f"'{value}' is not allowed; expected one of: {expected}",
-            row=row,
-            column=column,
-        )
-    return value
-
-
-def _ids(text: str) -> list[str]:
-    return [part.strip() for part in text.split(";") if part.strip()]
 
 
 def parse_candidates(text: str) -> list[tuple[str, float, float]]:
@@ -232,11 +123,18 @@ def parse_candidates(text: str) -> list[tuple[str, float, float]]:
     for part in (p.strip() for p in text.split("|")):
         if not part:
             continue
-        match = _CANDIDATE.match(part)
-        if match is None:
+        found = pd.Series([part], dtype="str").str.extract(_CANDIDATE)
+        label, lat, lon = found.iloc[0]
+        if not isinstance(lat, str) or not _is_number(lat) or not _is_number(lon):
             raise ValueError(f"'{part}' does not read as 'label @ lat, lon'")
-        out.append((match["label"], float(match["lat"]), float(match["lon"])))
+        out.append((label, float(lat), float(lon)))
     return out
+
+
+def _is_number(text: object) -> bool:
+    return isinstance(text, str) and bool(
+        pd.Series([text], dtype="str").str.fullmatch(cells.NUMBER_PATTERN).iloc[0]
+    )
 
 
 def parse_constraints(text: str) -> list[tuple[str, str]]:
@@ -248,7 +146,9 @@ def parse_constraints(text: str) -> list[tuple[str, str]]:
         If a constraint kind is unknown or lacks its value.
     """
     out = []
-    for part in _ids(text):
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
         kind, _, value = (s.strip() for s in part.partition(":"))
         if kind not in CONSTRAINT_KINDS:
             raise ValueError(
@@ -261,232 +161,693 @@ def parse_constraints(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _check_unique(
-    path: Path, row: int, column: str, value: str, seen: dict[str, int]
+# --- tables -------------------------------------------------------------------
+
+
+def _stripped(cells_: pd.Series) -> pd.Series:
+    """Cells as stripped text (missing as empty), vectorised in Arrow."""
+    if not isinstance(cells_.dtype, pd.StringDtype):
+        cells_ = cells_.fillna("").astype("str")
+    array = pa.array(cells_, type=pa.large_string())
+    if not cells.may_need_trim(array):
+        return cells_.fillna("")
+    trimmed = pc.utf8_trim_whitespace(array)
+    return pd.Series(trimmed.to_pandas(), dtype="str").fillna("")
+
+
+def _table(frame: pd.DataFrame, key: str, name: str) -> Table:
+    columns = TABLE_COLUMNS[key]
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise CatalogueError(
+            name,
+            f"missing column(s) {', '.join(missing)}; expected: {', '.join(columns)}",
+            row=1,
+        )
+    if frame.columns.duplicated().any():
+        twice = sorted(set(frame.columns[frame.columns.duplicated()]))
+        raise CatalogueError(
+            name, f"column(s) {', '.join(map(str, twice))} appear twice", row=1
+        )
+    text = pd.DataFrame({c: _stripped(frame[c]) for c in columns}).reset_index(
+        drop=True
+    )
+    if ROW in frame.columns:
+        rows = pd.to_numeric(frame[ROW]).to_numpy(dtype=np.int64)
+    else:
+        rows = np.arange(len(frame), dtype=np.int64) + 2
+    return Table(name=name, frame=text, rows=rows, columns=columns)
+
+
+def _ids(problems: Problems, table: Table, column: str, what: str) -> None:
+    cells.required(problems, table, column, what)
+    bad = cells.matches(table.frame[column], ";")
+    problems.add(
+        table,
+        bad,
+        column,
+        f"'{{value}}' holds ';', which separates ids in source_ids; expected {what}",
+    )
+
+
+def _references(
+    problems: Problems,
+    table: Table,
+    column: str,
+    known: pd.Series,
+    *,
+    what: str,
 ) -> None:
-    if value in seen:
-        raise CatalogueError(
-            str(path),
-            f"duplicate {column} '{value}' (first on row {seen[value]})",
-            row=row,
-            column=column,
-        )
-    seen[value] = row
-
-
-def _validate_sources(path: Path, rows: list[dict[str, str]]) -> pd.DataFrame:
-    seen: dict[str, int] = {}
-    for row, record in _rows(path, rows):
-        sid = _required(path, row, record, "source_id")
-        _check_unique(path, row, "source_id", sid, seen)
-        _required(path, row, record, "title")
-        url = _required(path, row, record, "url")
-        if not url.startswith(("http://", "https://")):
-            raise CatalogueError(
-                str(path),
-                f"'{url}' is not a web address; expected http(s)://...",
-                row=row,
-                column="url",
-            )
-        published = record["published"]
-        if published and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", published):
-            raise CatalogueError(
-                str(path),
-                f"'{published}' is not YYYY, YYYY-MM or YYYY-MM-DD",
-                row=row,
-                column="published",
-            )
-    return pd.DataFrame(rows, columns=list(SOURCE_COLUMNS))
-
-
-def _check_source_ids(
-    path: Path, row: int, record: dict[str, str], known: set[str]
-) -> list[str]:
-    ids = _ids(_required(path, row, record, "source_ids"))
-    for sid in ids:
-        if sid not in known:
-            raise CatalogueError(
-                str(path),
-                f"source '{sid}' is not in {SOURCES_FILE}; add it there or fix the id",
-                row=row,
-                column="source_ids",
-            )
-    return ids
-
-
-def _validate_event(
-    path: Path, row: int, record: dict[str, str], known_sources: set[str]
-) -> dict[str, object]:
-    out: dict[str, object] = dict(record)
-    _required(path, row, record, "event_id")
-    _required(path, row, record, "title")
-    start = _date(path, row, record, "date_start")
-    end = _date(path, row, record, "date_end") if record["date_end"] else start
-    if end < start:
-        raise CatalogueError(
-            str(path),
-            f"date_end {end} is before date_start {start}",
-            row=row,
-            column="date_end",
-        )
-    out["date_start"], out["date_end"] = pd.Timestamp(start), pd.Timestamp(end)
-    out["time_precision"] = _integer(path, row, record, "time_precision", low=1, high=3)
-    event_type = _choice(path, row, record, "event_type", tuple(ACLED_TYPES))
-    _choice(path, row, record, "sub_event_type", ACLED_TYPES[event_type])
-    country = record["country"]
-    if country and not re.fullmatch(r"[A-Z]{3}", country):
-        raise CatalogueError(
-            str(path),
-            f"'{country}' is not an ISO 3166 alpha-3 code (e.g. IRQ); "
-            "leave it empty for international waters or airspace",
-            row=row,
-            column="country",
-        )
-    lat = _number(path, row, record, "lat", low=-90, high=90)
-    lon = _number(path, row, record, "lon", low=-180, high=180)
-    out["lat"], out["lon"] = lat, lon
-    klass = _choice(path, row, record, "precision_class", tuple(PRECISION_CLASSES))
-    _, acled, ucdp, max_radius = PRECISION_CLASSES[klass]
-    geo_precision = _integer(
-        path, row, record, "geo_precision", low=1, high=3, required=False
+    """Every ``;``-separated id in *column* must be in *known*."""
+    positions, items = cells.split_items(table.frame[column], ";")
+    unknown = ~cells.isin(items, known)
+    problems.add(
+        table,
+        positions[unknown],
+        column,
+        f"'{{value}}' is not {what}; expected an id listed there (add it, or fix "
+        "the id)",
+        values=items.to_numpy()[unknown],
     )
-    if geo_precision not in (acled or (None,)):
-        raise CatalogueError(
-            str(path),
-            f"{klass} goes with ACLED geo_precision {acled or 'empty'}, "
-            f"not {record['geo_precision'] or 'empty'}",
-            row=row,
-            column="geo_precision",
-        )
-    where_prec = _integer(
-        path, row, record, "where_prec", low=1, high=7, required=False
+    listed = np.zeros(len(table), dtype=bool)
+    listed[positions] = True
+    problems.add(
+        table,
+        ~listed & ~cells.empty(table, column),
+        column,
+        "'{value}' names no id; expected ids separated by ';'",
     )
-    if where_prec not in (*(ucdp or (None,)), UCDP_OVER_WATER):
-        raise CatalogueError(
-            str(path),
-            f"{klass} goes with UCDP where_prec {ucdp} "
-            f"(or {UCDP_OVER_WATER} over water), not {where_prec}",
-            row=row,
-            column="where_prec",
+
+
+# --- sources ------------------------------------------------------------------
+
+
+def _check_sources(problems: Problems, table: Table, latest: date) -> None:
+    _ids(problems, table, "source_id", "a source id (unique, no ';')")
+    cells.unique(problems, table, "source_id")
+    cells.required(problems, table, "title", "the title of the source")
+    # Any text, even none, is kept as a source's URL: a shared catalogue may hold
+    # "javascript:", "data:" or no address at all. Only an http(s) address ever
+    # becomes a link; geo/safe.py decides and the card says when it withheld one.
+    cells.dates(
+        problems,
+        table,
+        "published",
+        earliest=EARLIEST_DATE,
+        latest=latest,
+        needed=False,
+        partial=True,
+    )
+
+
+# --- events -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """Typed event columns; NaN / NaT / empty where the cell was bad."""
+
+    start: np.ndarray
+    end: np.ndarray
+    time_precision: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    geo_precision: np.ndarray
+    where_prec: np.ndarray
+    radius: np.ndarray
+    country_ok: np.ndarray
+    class_ok: np.ndarray
+
+
+def _check_event_cells(
+    problems: Problems, table: Table, areas: Areas, latest: date
+) -> _Parsed:
+    frame = table.frame
+    cells.required(problems, table, "event_id", "an event id (unique)")
+    cells.unique(problems, table, "event_id")
+    cells.required(problems, table, "title", "a short title of the event")
+    start = cells.dates(
+        problems, table, "date_start", earliest=EARLIEST_DATE, latest=latest
+    )
+    end = cells.dates(
+        problems,
+        table,
+        "date_end",
+        earliest=EARLIEST_DATE,
+        latest=latest,
+        needed=False,
+    )
+    end = np.where(cells.empty(table, "date_end"), start, end)
+    problems.add(
+        table,
+        end < start,
+        "date_end",
+        "{value} is before date_start {detail}; expected date_start or later",
+        details=_pick(frame["date_start"], end < start),
+    )
+    time_precision = cells.numbers(
+        problems, table, "time_precision", low=1, high=3, integer=True
+    )
+    types_ok = cells.choices(problems, table, "event_type", tuple(ACLED_TYPES))
+    pairs = {f"{t}\x1f{s}" for t, subs in ACLED_TYPES.items() for s in subs}
+    pair_ok = cells.isin(frame["event_type"] + "\x1f" + frame["sub_event_type"], pairs)
+    bad_pair = types_ok & ~pair_ok
+    problems.add(
+        table,
+        bad_pair,
+        "sub_event_type",
+        "'{value}' is not a sub-event type of the event_type; expected one of: "
+        "{detail}",
+        details=frame["event_type"]
+        .map({t: ", ".join(subs) for t, subs in ACLED_TYPES.items()})
+        .to_numpy()[bad_pair],
+    )
+    codes = ", ".join(sorted(areas.countries))
+    is_code = cells.isin(frame["country"], areas.countries)
+    country_ok = is_code | cells.empty(table, "country")
+    problems.add(
+        table,
+        ~country_ok,
+        "country",
+        "'{value}' is not a country of the reference data; expected the ISO 3166 "
+        f"alpha-3 code of one of {codes} (or nothing, over international waters "
+        "or airspace)",
+    )
+    lat = cells.numbers(problems, table, "lat", low=-90, high=90, unit="°")
+    lon = cells.numbers(problems, table, "lon", low=-180, high=180, unit="°")
+    valid = ~np.isnan(lat) & ~np.isnan(lon)
+    outside = valid & ~areas.inside_region(lon, lat)
+    west, south, east, north = areas.bounds
+    lat_out = outside & ((lat < south) | (lat > north))
+    region = (
+        f"a position in the region the reference data covers (lat {south:g} to "
+        f"{north:g}, lon {west:g} to {east:g})"
+    )
+    problems.add(
+        table,
+        lat_out,
+        "lat",
+        f"{{value}}, {{detail}} lies outside the region; expected {region} "
+        "(are lat and lon swapped?)",
+        details=_pick(frame["lon"], lat_out),
+    )
+    problems.add(
+        table,
+        outside & ~lat_out,
+        "lon",
+        f"{{detail}}, {{value}} lies outside the region; expected {region}",
+        details=_pick(frame["lat"], outside & ~lat_out),
+    )
+    class_ok = cells.choices(
+        problems, table, "precision_class", tuple(PRECISION_CLASSES)
+    )
+    geo_precision = cells.numbers(
+        problems,
+        table,
+        "geo_precision",
+        low=min(ACLED_GEO_PRECISION),
+        high=max(ACLED_GEO_PRECISION),
+        integer=True,
+        needed=False,
+    )
+    where_prec = cells.numbers(
+        problems,
+        table,
+        "where_prec",
+        low=min(UCDP_WHERE_PREC),
+        high=max(UCDP_WHERE_PREC),
+        integer=True,
+        needed=False,
+    )
+    radius = cells.numbers(
+        problems,
+        table,
+        "uncertainty_m",
+        low=MIN_RADIUS_M,
+        high=_MAX_RADIUS_M,
+        unit=" m",
+    )
+    _check_crosswalk(problems, table, geo_precision, where_prec, radius)
+    no_country = cells.empty(table, "country") & (where_prec != UCDP_OVER_WATER)
+    problems.add(
+        table,
+        no_country & class_ok,
+        "country",
+        "is empty, but where_prec is not 7 (over water or in international "
+        "airspace); expected the ISO3 code of the country the event is in",
+    )
+    cells.choices(problems, table, "confidence", CONFIDENCE_GRADES)
+    return _Parsed(
+        start=start,
+        end=end,
+        time_precision=time_precision,
+        lat=lat,
+        lon=lon,
+        geo_precision=geo_precision,
+        where_prec=where_prec,
+        radius=radius,
+        country_ok=country_ok,
+        class_ok=class_ok,
+    )
+
+
+def _check_crosswalk(
+    problems: Problems,
+    table: Table,
+    geo_precision: np.ndarray,
+    where_prec: np.ndarray,
+    radius: np.ndarray,
+) -> None:
+    """ACLED and UCDP codes and the radius must fit the precision class."""
+    klass = table.frame["precision_class"]
+    acled_given = ~cells.empty(table, "geo_precision")
+    ucdp_given = ~cells.empty(table, "where_prec")
+    for name, spec in PRECISION_CLASSES.items():
+        rows = (klass == name).to_numpy()
+        if not rows.any():
+            continue
+        acled_text = " or ".join(map(str, spec.acled)) or "empty (ACLED has no code)"
+        acled_ok = np.isin(geo_precision, spec.acled) if spec.acled else ~acled_given
+        bad = rows & ~acled_ok & ~(acled_given & np.isnan(geo_precision))
+        problems.add(
+            table,
+            bad,
+            "geo_precision",
+            f"'{{value}}' does not go with {name} ({spec.meaning}); expected ACLED "
+            f"geo_precision {acled_text}",
         )
-    out["geo_precision"], out["where_prec"] = geo_precision, where_prec
-    radius = _number(path, row, record, "uncertainty_m", low=1)
-    if max_radius is not None and radius > max_radius:
-        raise CatalogueError(
-            str(path),
-            f"{radius:g} m is too coarse for {klass} (at most "
-            f"{max_radius:g} m); use a coarser precision class",
-            row=row,
-            column="uncertainty_m",
+        allowed = (*spec.ucdp, UCDP_OVER_WATER)
+        ucdp_ok = np.isin(where_prec, allowed)
+        if not spec.ucdp:
+            ucdp_ok |= ~ucdp_given
+        bad = rows & ~ucdp_ok & ~(ucdp_given & np.isnan(where_prec))
+        ucdp_text = " or ".join(map(str, spec.ucdp)) or "empty (UCDP has no code)"
+        problems.add(
+            table,
+            bad,
+            "where_prec",
+            f"'{{value}}' does not go with {name} ({spec.meaning}); expected UCDP "
+            f"where_prec {ucdp_text}, or {UCDP_OVER_WATER} over water or in "
+            "international airspace",
         )
-    out["uncertainty_m"] = radius
-    try:
-        candidates = parse_candidates(record["candidates"])
-    except ValueError as exc:
-        raise CatalogueError(
-            str(path), str(exc), row=row, column="candidates"
-        ) from None
-    for label, c_lat, c_lon in candidates:
-        _, _, distance = _GEOD.inv(lon, lat, c_lon, c_lat)
-        if distance > radius:
-            raise CatalogueError(
-                str(path),
-                f"candidate '{label}' lies {distance / 1000:.1f} km from the point, "
-                f"outside uncertainty_m ({radius / 1000:.1f} km); the uncertainty "
-                "must cover every candidate position",
-                row=row,
-                column="uncertainty_m",
+        wide = rows & (radius > spec.max_radius_m)
+        problems.add(
+            table,
+            wide,
+            "uncertainty_m",
+            f"{{value}} m is too wide for {name} ({spec.meaning}); expected at most "
+            f"{spec.max_radius_m:,g} m, or a coarser precision class",
+        )
+
+
+def _floats(cells_: pd.Series, ok: np.ndarray) -> np.ndarray:
+    """The cells as floats where *ok* (checked number syntax), NaN elsewhere."""
+    array = pa.array(cells_, type=pa.large_string())
+    clean = pc.if_else(pa.array(ok), array, pa.scalar(None, pa.large_string()))
+    return clean.cast(pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def _check_candidates(
+    problems: Problems, table: Table, parsed: _Parsed, areas: Areas
+) -> None:
+    """Each candidate reads as ``label @ lat, lon``, in range, inside the radius."""
+    positions, items = cells.split_items(table.frame["candidates"], "|")
+    if not len(items):
+        return
+    found = pc.extract_regex(pa.array(items, type=pa.large_string()), _CANDIDATE)
+    form = ~pc.is_valid(found).to_numpy(zero_copy_only=False)
+    found_lat = pc.fill_null(pc.struct_field(found, "lat"), "")
+    found_lon = pc.fill_null(pc.struct_field(found, "lon"), "")
+    candidate = Table(
+        name=table.name,
+        frame=pd.DataFrame(
+            {
+                "candidates": items.to_numpy(),
+                "lat": pd.Series(found_lat.to_pandas(), dtype="str").to_numpy(),
+                "lon": pd.Series(found_lon.to_pandas(), dtype="str").to_numpy(),
+            }
+        ),
+        rows=table.rows[positions],
+        columns=table.columns,
+    )
+    problems.add(
+        candidate,
+        form,
+        "candidates",
+        "'{value}' does not read as 'label @ lat, lon'; expected candidates like "
+        "'GeoNames @ 34.39, 40.99' separated by '|'",
+    )
+    ok = ~form
+    number = f"^{cells.NUMBER_PATTERN}$"
+    syntax = cells.matches(candidate.frame["lat"], number) & cells.matches(
+        candidate.frame["lon"], number
+    )
+    problems.add(
+        candidate,
+        ok & ~syntax,
+        "candidates",
+        "'{value}' has a position that is not two numbers; expected 'label @ lat, "
+        "lon' in decimal degrees with the digits 0-9",
+    )
+    ok &= syntax
+    lat = _floats(candidate.frame["lat"], ok)
+    lon = _floats(candidate.frame["lon"], ok)
+    in_range = (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    problems.add(
+        candidate,
+        ok & ~in_range,
+        "candidates",
+        "'{value}' is out of range; expected latitude -90 to 90 and longitude "
+        "-180 to 180",
+    )
+    ok &= in_range
+    outside = ok & ~areas.inside_region(lon, lat)
+    west, south, east, north = areas.bounds
+    problems.add(
+        candidate,
+        outside,
+        "candidates",
+        f"'{{value}}' lies outside the region; expected a position from lat "
+        f"{south:g} to {north:g}, lon {west:g} to {east:g} (are lat and lon "
+        "swapped?)",
+    )
+    ok &= ~outside
+    anchor_lat, anchor_lon = parsed.lat[positions], parsed.lon[positions]
+    radius = parsed.radius[positions]
+    measurable = ok & ~np.isnan(anchor_lat) & ~np.isnan(anchor_lon) & ~np.isnan(radius)
+    metres = np.full(len(items), np.nan)
+    if measurable.any():
+        _, _, metres[measurable] = _GEOD.inv(
+            anchor_lon[measurable],
+            anchor_lat[measurable],
+            lon[measurable],
+            lat[measurable],
+        )
+    far = measurable & (metres > radius)
+    problems.add(
+        Table(table.name, candidate.frame, candidate.rows, table.columns),
+        far,
+        "uncertainty_m",
+        "does not cover candidate {value}; expected a radius that covers every "
+        "candidate position ({detail})",
+        values=items.to_numpy()[far],
+        details=[
+            f"it lies {_length(m)} from the point, the radius is {_length(r)}"
+            for m, r in zip(metres[far], radius[far], strict=True)
+        ],
+    )
+
+
+def _check_places(
+    problems: Problems, table: Table, parsed: _Parsed, areas: Areas
+) -> None:
+    """The point lies in its stated country and governorate, within its radius.
+
+    The outlines are Natural Earth 1:10m, good to about a kilometre at coasts
+    and borders, so a point may also lie that much outside (``OUTLINE_ACCURACY_M``).
+    Over water (``where_prec`` 7) a country's territorial sea counts as the
+    country: the point may lie up to 12 nautical miles beyond the coast, plus
+    its radius.
+    """
+    frame = table.frame
+    by_country = _positions_by(frame["country"])
+    by_place = _positions_by(frame["country"] + "\x1f" + frame["admin1"])
+    measurable = (
+        ~np.isnan(parsed.lat) & ~np.isnan(parsed.lon) & ~np.isnan(parsed.radius)
+    )
+    measurable &= areas.inside_region(parsed.lon, parsed.lat)
+    reach = (
+        parsed.radius
+        + OUTLINE_ACCURACY_M
+        + np.where(parsed.where_prec == UCDP_OVER_WATER, TERRITORIAL_SEA_M, 0.0)
+    )
+    for code, shape in areas.countries.items():
+        rows = by_country.get(code, _NONE)
+        rows = rows[measurable[rows]]
+        if rows.size == 0:
+            continue
+        metres = areas.distance_m(shape, parsed.lon[rows], parsed.lat[rows])
+        far = metres > reach[rows]
+        problems.add(
+            table,
+            rows[far],
+            "country",
+            f"the point ({{detail}}) lies outside {code} by more than its "
+            "uncertainty radius; expected a point within uncertainty_m of the "
+            "stated country (are lat and lon swapped? is it at sea? then set "
+            f"where_prec {UCDP_OVER_WATER})",
+            details=_km_apart(metres[far], parsed.radius[rows[far]]),
+        )
+    # Over international waters: not deep inside any country.
+    water = measurable & (frame["country"] == "").to_numpy()
+    for code, shape in areas.countries.items():
+        rows = np.flatnonzero(water)
+        if rows.size == 0:
+            break
+        rows = rows[shapely.contains_xy(shape, parsed.lon[rows], parsed.lat[rows])]
+        if rows.size == 0:
+            continue
+        metres = areas.distance_m(
+            shapely.boundary(shape), parsed.lon[rows], parsed.lat[rows]
+        )
+        problems.add(
+            table,
+            rows[metres > parsed.radius[rows]],
+            "country",
+            f"is empty (international waters or airspace), but the point lies "
+            f"inside {code}, farther than uncertainty_m from its border; expected "
+            f"{code}, or a point over water",
+        )
+        water[rows] = False
+    # Governorates, where the reference data has them.
+    for code in sorted({code for code, _ in areas.admin1}):
+        names = areas.admin1_names(code)
+        rows = by_country.get(code, _NONE)
+        rows = rows[_pick(frame["admin1"], rows) != ""]
+        problems.add(
+            table,
+            rows[~cells.isin(_pick(frame["admin1"], rows), names)],
+            "admin1",
+            f"'{{value}}' is not a governorate of {code} in the reference data; "
+            f"expected one of: {', '.join(names)}",
+        )
+        for name in names:
+            hits = by_place.get(f"{code}\x1f{name}", _NONE)
+            hits = hits[measurable[hits]]
+            if hits.size == 0:
+                continue
+            shape = areas.admin1[(code, name)]
+            metres = areas.distance_m(shape, parsed.lon[hits], parsed.lat[hits])
+            far = metres > reach[hits]
+            problems.add(
+                table,
+                hits[far],
+                "admin1",
+                f"the point ({{detail}}) lies outside {name} by more than its "
+                "uncertainty radius; expected the governorate the point is in, "
+                "or a point within uncertainty_m of it",
+                details=_km_apart(metres[far], parsed.radius[hits[far]]),
             )
-    try:
-        parse_constraints(record["constraints"])
-    except ValueError as exc:
-        raise CatalogueError(
-            str(path), str(exc), row=row, column="constraints"
-        ) from None
-    _choice(path, row, record, "confidence", CONFIDENCE_GRADES)
-    out["source_ids"] = _check_source_ids(path, row, record, known_sources)
-    return out
 
 
-def _validate_claims(
-    path: Path, rows: list[dict[str, str]], targets: set[str], known: set[str]
-) -> pd.DataFrame:
-    out = []
-    for row, record in _rows(path, rows):
-        target = _required(path, row, record, "applies_to")
-        if target not in targets:
-            raise CatalogueError(
-                str(path),
-                f"'{target}' is neither an event_id nor a group_id of {EVENTS_FILE}",
-                row=row,
-                column="applies_to",
-            )
-        _required(path, row, record, "claimant")
-        parsed: dict[str, object] = dict(record)
-        for what in ("killed", "wounded"):
-            low = _integer(path, row, record, f"{what}_low", low=0, required=False)
-            high = _integer(path, row, record, f"{what}_high", low=0, required=False)
-            if low is not None and high is not None and high < low:
-                raise CatalogueError(
-                    str(path),
-                    f"{what}_high {high} is below {what}_low {low}",
-                    row=row,
-                    column=f"{what}_high",
-                )
-            parsed[f"{what}_low"], parsed[f"{what}_high"] = low, high
-        parsed["source_ids"] = _check_source_ids(path, row, record, known)
-        out.append(parsed)
-    frame = pd.DataFrame(out, columns=list(CLAIM_COLUMNS))
-    for column in ("killed_low", "killed_high", "wounded_low", "wounded_high"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
+_NONE = np.zeros(0, dtype=np.int64)
 
 
-def _source_records(ids: list[str], sources: pd.DataFrame) -> list[dict[str, str]]:
-    indexed = sources.set_index("source_id")
+def _positions_by(cells_: pd.Series) -> dict[str, np.ndarray]:
+    """The positions of the rows holding each distinct value."""
+    codes, uniques = pd.factorize(cells_)
+    order = np.argsort(codes, kind="stable")
+    ends = np.cumsum(np.bincount(codes, minlength=len(uniques)))
+    return {
+        str(value): order[end - size : end]
+        for value, end, size in zip(
+            uniques, ends, np.bincount(codes, minlength=len(uniques)), strict=True
+        )
+    }
+
+
+def _pick(cells_: pd.Series, where: np.ndarray) -> np.ndarray:
+    """The cells at *where* (a mask or positions) as an object array.
+
+    Only the picked cells become Python objects, not the whole column.
+    """
+    where = np.asarray(where)
+    positions = np.flatnonzero(where) if where.dtype == bool else where
+    return cells_.take(positions).to_numpy(dtype=object)
+
+
+def _length(metres: float) -> str:
+    return f"{metres:,.0f} m" if metres < 1000 else f"{metres / 1000:,.1f} km"
+
+
+def _km_apart(metres: np.ndarray, radius: np.ndarray) -> list[str]:
     return [
-        {"id": sid, **{k: str(v) for k, v in indexed.loc[sid].items()}} for sid in ids
+        f"{_length(m)} away, radius {_length(r)}"
+        for m, r in zip(metres, radius, strict=True)
     ]
 
 
-def read_catalogue_folder(directory: Path | str = CATALOGUE_DIR) -> Catalogue:
-    """Read and validate the catalogue folder of CSVs *directory*.
-
-    Parameters
-    ----------
-    directory
-        A folder holding ``events.csv``, ``claims.csv`` and ``sources.csv``.
-
-    Returns
-    -------
-    The validated catalogue; events are points in EPSG:4326.
-
-    Raises
-    ------
-    CatalogueError
-        At the first problem, naming the file, row, column and what is expected.
-    """
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise CatalogueError(
-            str(directory),
-            "is not a folder; point to the folder that holds "
-            f"{EVENTS_FILE}, {CLAIMS_FILE} and {SOURCES_FILE}",
+def _check_constraints(
+    problems: Problems, table: Table, parsed: _Parsed, areas: Areas
+) -> None:
+    """Each constraint is known, resolvable and agrees with the event's place."""
+    positions, items = cells.split_items(table.frame["constraints"], ";")
+    if not len(items):
+        return
+    parts = items.str.partition(":")
+    kind = parts[0].str.strip().to_numpy()
+    value = parts[2].str.strip().to_numpy()
+    frame = table.frame
+    event_country = _pick(frame["country"], positions)
+    event_admin1 = _pick(frame["admin1"], positions)
+    rows = table.rows[positions]
+    view = Table(
+        table.name, pd.DataFrame({"constraints": items.to_numpy()}), rows, table.columns
+    )
+    unknown = ~cells.isin(kind, CONSTRAINT_KINDS)
+    problems.add(
+        view,
+        unknown,
+        "constraints",
+        "'{value}' is not a known constraint; expected country:<ISO3>, "
+        "admin1:<governorate>, valley or corridor, separated by ';'",
+    )
+    named = cells.isin(kind, ("country", "admin1"))
+    problems.add(
+        view,
+        named & (value == ""),
+        "constraints",
+        "'{value}' needs a value; expected country:<ISO3> or admin1:<governorate>",
+    )
+    bare = cells.isin(kind, ("valley", "corridor")) & (value != "")
+    problems.add(
+        view,
+        bare,
+        "constraints",
+        "'{value}' takes no value; expected 'valley' or 'corridor' alone",
+    )
+    is_country = (kind == "country") & (value != "")
+    known_country = cells.isin(value, areas.countries)
+    problems.add(
+        view,
+        is_country & ~known_country,
+        "constraints",
+        "'{value}' names no country of the reference data; expected country:<ISO3> "
+        f"with one of {', '.join(sorted(areas.countries))}",
+    )
+    clash = is_country & known_country & (value != event_country)
+    problems.add(
+        view,
+        clash,
+        "constraints",
+        "'{value}' contradicts the event's country ({detail}); expected the "
+        "event's own country",
+        details=[c or "empty" for c in event_country[clash]],
+    )
+    is_admin1 = (kind == "admin1") & (value != "")
+    names = {name: code for code, name in areas.admin1}
+    known_admin1 = cells.isin(value, names)
+    problems.add(
+        view,
+        is_admin1 & ~known_admin1,
+        "constraints",
+        "'{value}' names no governorate of the reference data; expected "
+        "admin1:<name> as in data/reference/admin1.geojson (e.g. admin1:Al-Anbar)",
+    )
+    owner = pd.Series(value).map(names).fillna("").to_numpy(dtype=object)
+    wrong_country = is_admin1 & known_admin1 & (owner != event_country)
+    problems.add(
+        view,
+        wrong_country,
+        "constraints",
+        "'{value}' is a governorate of {detail}, not of the event's country; "
+        "expected a governorate of the event's country",
+        details=owner[wrong_country],
+    )
+    wrong_admin1 = (
+        is_admin1
+        & known_admin1
+        & ~wrong_country
+        & (event_admin1 != "")
+        & (value != event_admin1)
+    )
+    problems.add(
+        view,
+        wrong_admin1,
+        "constraints",
+        "'{value}' contradicts the event's admin1 ({detail}); expected the "
+        "event's own governorate",
+        details=event_admin1[wrong_admin1],
+    )
+    # A governorate constraint the event's admin1 cell does not state: the disc
+    # must still reach it.
+    unstated = is_admin1 & known_admin1 & ~wrong_country & (event_admin1 == "")
+    lat, lon = parsed.lat[positions], parsed.lon[positions]
+    radius = parsed.radius[positions]
+    measurable = unstated & ~np.isnan(lat) & ~np.isnan(lon) & ~np.isnan(radius)
+    for name in np.unique(value[measurable]):
+        hits = np.flatnonzero(measurable & (value == name))
+        shape = areas.admin1[(names[name], name)]
+        metres = areas.distance_m(shape, lon[hits], lat[hits])
+        far = metres > radius[hits]
+        problems.add(
+            view,
+            hits[far],
+            "constraints",
+            "'{value}' lies beyond the event's uncertainty disc ({detail}); "
+            "expected a governorate the disc reaches",
+            details=_km_apart(metres[far], radius[hits[far]]),
         )
-    tables = {
-        key: pd.DataFrame(_read_csv(directory / name, columns), columns=list(columns))
-        for key, name, columns in (
-            ("events", EVENTS_FILE, EVENT_COLUMNS),
-            ("claims", CLAIMS_FILE, CLAIM_COLUMNS),
-            ("sources", SOURCES_FILE, SOURCE_COLUMNS),
+
+
+# --- claims -------------------------------------------------------------------
+
+
+def _check_claims(
+    problems: Problems, table: Table, targets: pd.Series
+) -> dict[str, np.ndarray]:
+    cells.required(
+        problems, table, "applies_to", "an event_id or group_id of the events"
+    )
+    frame = table.frame
+    unknown = ~cells.isin(frame["applies_to"], targets) & ~cells.empty(
+        table, "applies_to"
+    )
+    problems.add(
+        table,
+        unknown,
+        "applies_to",
+        "'{value}' is neither an event_id nor a group_id of the events; expected "
+        "one of them",
+    )
+    cells.required(problems, table, "claimant", "who makes the claim")
+    figures = {}
+    for what in _CASUALTIES:
+        for end in ("low", "high"):
+            column = f"{what}_{end}"
+            figures[column] = cells.numbers(
+                problems,
+                table,
+                column,
+                low=0,
+                high=MAX_CASUALTIES,
+                integer=True,
+                needed=False,
+            )
+        low, high = figures[f"{what}_low"], figures[f"{what}_high"]
+        below = high < low
+        problems.add(
+            table,
+            below,
+            f"{what}_high",
+            f"{{value}} is below {what}_low {{detail}}; expected {what}_high at "
+            f"least {what}_low",
+            details=_pick(frame[f"{what}_low"], below),
         )
-    }
-    names = {
-        "events": str(directory / EVENTS_FILE),
-        "claims": str(directory / CLAIMS_FILE),
-        "sources": str(directory / SOURCES_FILE),
-    }
-    return validate_tables(**tables, names=names, path=str(directory))
+    return figures
+
+
+# --- the whole catalogue ------------------------------------------------------
 
 
 def validate_tables(
@@ -495,6 +856,7 @@ def validate_tables(
     sources: pd.DataFrame,
     *,
     names: Mapping[str, str],
+    reference: Reference | None = None,
     path: str = "",
 ) -> Catalogue:
     """Check the three native tables and join them into a catalogue.
@@ -502,9 +864,16 @@ def validate_tables(
     Parameters
     ----------
     events, claims, sources
-        The tables as all-string frames with the columns of the schema.
+        The tables as all-string frames with the columns of the schema
+        (``layers.sources.schema``); other columns are ignored. An optional
+        integer column ``_row`` gives the row number to report (default:
+        position + 2, the header being row 1).
     names
-        The file name to show in errors for ``events``, ``claims``, ``sources``.
+        The file name to show in errors for ``"events"``, ``"claims"`` and
+        ``"sources"``.
+    reference
+        The reference geodata to check positions against (default: the
+        shipped data).
     path
         Where the catalogue came from (kept on the result).
 
@@ -514,65 +883,180 @@ def validate_tables(
 
     Raises
     ------
-    CatalogueError
-        Naming the file, row, column and what is expected.
+    CatalogueErrors
+        Every problem found, each with file, row, column and what is expected.
     """
-    sources_path = Path(names["sources"])
-    sources = _validate_sources(sources_path, sources.to_dict("records"))
-    known = set(sources["source_id"])
+    areas = shipped_areas() if reference is None else areas_from(reference)
+    latest = date.today() + timedelta(days=FUTURE_DAYS)
+    structure = []
+    tables = {}
+    for key, frame in (("events", events), ("claims", claims), ("sources", sources)):
+        try:
+            tables[key] = _table(frame, key, names[key])
+        except CatalogueError as exc:
+            structure.append(exc)
+    if structure:
+        raise CatalogueErrors(structure)
+    event_table, claim_table, source_table = (
+        tables["events"],
+        tables["claims"],
+        tables["sources"],
+    )
+    if len(event_table) == 0:
+        raise CatalogueErrors(
+            [
+                CatalogueError(
+                    event_table.name,
+                    "has a header but no events; expected one event a row from row 2",
+                    row=2,
+                )
+            ]
+        )
+    problems = Problems([event_table, claim_table, source_table])
+    for table in (event_table, claim_table, source_table):
+        cells.control_characters(problems, table, multiline=MULTILINE)
+    _check_sources(problems, source_table, latest)
+    parsed = _check_event_cells(problems, event_table, areas, latest)
+    _check_candidates(problems, event_table, parsed, areas)
+    _check_places(problems, event_table, parsed, areas)
+    _check_constraints(problems, event_table, parsed, areas)
+    known_sources = source_table.frame["source_id"]
+    sources_file = source_table.name.rsplit("/", 1)[-1]
+    for table in (event_table, claim_table):
+        cells.required(problems, table, "source_ids", f"ids from {sources_file}")
+        _references(
+            problems, table, "source_ids", known_sources, what=f"in {sources_file}"
+        )
+    groups = event_table.frame["group_id"]
+    targets = pd.concat([event_table.frame["event_id"], groups[groups != ""]])
+    figures = _check_claims(problems, claim_table, targets)
+    problems.raise_if_any()
+    return _assemble(event_table, claim_table, source_table, parsed, figures, path)
 
-    events_path = Path(names["events"])
-    event_rows = events.to_dict("records")
-    if not event_rows:
-        raise CatalogueError(str(events_path), "has a header but no events")
-    seen: dict[str, int] = {}
-    records = []
-    for row, record in _rows(events_path, event_rows):
-        _check_unique(events_path, row, "event_id", record["event_id"], seen)
-        records.append(_validate_event(events_path, row, record, known))
 
-    claims_path = Path(names["claims"])
-    targets = set(seen) | {r["group_id"] for r in event_rows if r["group_id"]}
-    claims = _validate_claims(claims_path, claims.to_dict("records"), targets, known)
+# --- joins --------------------------------------------------------------------
 
-    frame = pd.DataFrame(records, columns=list(EVENT_COLUMNS))
-    frame["sources"] = [_source_records(ids, sources) for ids in frame["source_ids"]]
-    frame["source_ids"] = ["; ".join(ids) for ids in frame["source_ids"]]
-    frame["claims"] = [
-        _claims_for(event_id, group_id, claims)
-        for event_id, group_id in zip(frame["event_id"], frame["group_id"], strict=True)
-    ]
-    frame["time_precision"] = frame["time_precision"].astype("int64")
-    frame["geo_precision"] = frame["geo_precision"].astype("Int64")
-    frame["where_prec"] = frame["where_prec"].astype("Int64")
-    events_gdf = gpd.GeoDataFrame(
+
+def _lists(owner: np.ndarray, items: np.ndarray, count: int) -> list[list[object]]:
+    """Group *items* into one list per owner position (in the items' order)."""
+    order = np.argsort(owner, kind="stable")
+    ends = np.cumsum(np.bincount(owner, minlength=count))
+    starts = ends - np.bincount(owner, minlength=count)
+    ordered = items[order].tolist()
+    return [ordered[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+
+
+def _assemble(
+    event_table: Table,
+    claim_table: Table,
+    source_table: Table,
+    parsed: _Parsed,
+    figures: Mapping[str, np.ndarray],
+    path: str,
+) -> Catalogue:
+    sources = source_table.frame.copy()
+    claims = claim_table.frame.copy()
+    for column, values in figures.items():
+        claims[column] = pd.array(
+            np.where(np.isnan(values), 0, values).astype(np.int64), dtype="Int64"
+        )
+        claims.loc[np.isnan(values), column] = pd.NA
+    claims["source_ids"] = cells.join_items(claims["source_ids"], ";", "; ")
+
+    frame = event_table.frame.copy()
+    frame["date_start"] = pd.to_datetime(parsed.start)
+    frame["date_end"] = pd.to_datetime(parsed.end)
+    frame["time_precision"] = parsed.time_precision.astype(np.int64)
+    frame["lat"], frame["lon"] = parsed.lat, parsed.lon
+    for column in ("geo_precision", "where_prec"):
+        values = getattr(parsed, column)
+        typed = pd.array(np.where(np.isnan(values), 0, values).astype(np.int64))
+        frame[column] = pd.array(typed, dtype="Int64")
+        frame.loc[np.isnan(values), column] = pd.NA
+    frame["uncertainty_m"] = parsed.radius
+    frame["source_ids"] = cells.join_items(frame["source_ids"], ";", "; ")
+    count = len(frame)
+
+    # Sources: one dict per source, shared by every event that cites it.
+    source_dicts = _dicts(
+        {
+            "id": sources["source_id"].tolist(),
+            **{c: _shared(sources[c]) for c in SOURCE_COLUMNS if c != "source_id"},
+        }
+    )
+    cited_by, cited = cells.split_items(frame["source_ids"], ";")
+    index = _index_in(cited, sources["source_id"])
+    frame["sources"] = _lists(cited_by, source_dicts[index], count)
+
+    # Claims: each applies to an event or to every event of a group.
+    direct = _index_in(claims["applies_to"], frame["event_id"])
+    scope = np.where(
+        direct >= 0, "this event", "all events of " + claims["applies_to"].to_numpy()
+    )
+    claim_dicts = _dicts(
+        {
+            "claimant": _shared(claims["claimant"]),
+            "scope": _shared(pd.Series(scope, dtype="str")),
+            **{c: _optional_ints(figures[c]) for c in figures},
+            "detail": _shared(claims["detail"]),
+            "source_ids": _shared(claims["source_ids"]),
+        }
+    )
+    in_group = (frame["group_id"] != "").to_numpy()
+    members = pd.DataFrame(
+        {
+            "event": np.flatnonzero(in_group),
+            "group_id": frame["group_id"][in_group].reset_index(drop=True),
+        }
+    )
+    by_group = pd.DataFrame(
+        {"claim": np.arange(len(claims)), "group_id": claims["applies_to"]}
+    ).merge(members, on="group_id")
+    links = pd.concat(
+        [
+            pd.DataFrame(
+                {"event": direct[direct >= 0], "claim": np.flatnonzero(direct >= 0)}
+            ),
+            by_group[["event", "claim"]],
+        ]
+    ).drop_duplicates()
+    links = links.sort_values(["event", "claim"], kind="stable")
+    frame["claims"] = _lists(
+        links["event"].to_numpy(), claim_dicts[links["claim"].to_numpy()], count
+    )
+    events = gpd.GeoDataFrame(
         frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84
     )
-    return Catalogue(events=events_gdf, claims=claims, sources=sources, path=path)
+    return Catalogue(events=events, claims=claims, sources=sources, path=path)
 
 
-def _claims_for(event_id: str, group_id: str, claims: pd.DataFrame) -> list[dict]:
-    mask = (claims["applies_to"] == event_id) | (
-        (claims["applies_to"] == group_id) & (group_id != "")
+def _shared(cells_: pd.Series) -> list[str]:
+    """The cells as Python strings, one object per distinct value (less memory)."""
+    codes, uniques = pd.factorize(cells_)
+    return np.asarray(uniques, dtype=object)[codes].tolist()
+
+
+def _index_in(values: pd.Series, keys: pd.Series) -> np.ndarray:
+    """The position in *keys* of each value (first match), -1 where absent."""
+    found = pc.index_in(
+        pa.array(values, type=pa.large_string()),
+        value_set=pa.array(keys, type=pa.large_string()),
     )
-    out = []
-    for record in claims[mask].to_dict("records"):
-        out.append(
-            {
-                "claimant": record["claimant"],
-                "scope": "this event"
-                if record["applies_to"] == event_id
-                else f"all events of {group_id}",
-                "killed_low": _opt_int(record["killed_low"]),
-                "killed_high": _opt_int(record["killed_high"]),
-                "wounded_low": _opt_int(record["wounded_low"]),
-                "wounded_high": _opt_int(record["wounded_high"]),
-                "detail": record["detail"],
-                "source_ids": "; ".join(record["source_ids"]),
-            }
-        )
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _optional_ints(values: np.ndarray) -> list[int | None]:
+    """Whole numbers as Python ints, NaN as None."""
+    out = np.asarray(np.where(np.isnan(values), 0, values).astype(np.int64), object)
+    out[np.isnan(values)] = None
+    return out.tolist()
+
+
+def _dicts(columns: Mapping[str, Sequence[object]]) -> np.ndarray:
+    """One dict per row of *columns* (equal-length lists), as an object array."""
+    keys = tuple(columns)
+    rows = zip(*columns.values(), strict=True)
+    count = len(next(iter(columns.values()))) if columns else 0
+    out = np.empty(count, dtype=object)
+    out[:] = [dict(zip(keys, row, strict=True)) for row in rows]
     return out
-
-
-def _opt_int(value: object) -> int | None:
-    return None if pd.isna(value) else int(value)

@@ -60,21 +60,27 @@ class CatalogueErrors(CatalogueError):  # noqa: N818 (a collection of errors)
     Parameters
     ----------
     errors
-        The problems, in the order found (at least one).
+        The problems (at least one), in the order to show them; may be the
+        first of many, see *total*.
+    total
+        How many problems there are in all (default: ``len(errors)``).
     """
 
-    def __init__(self, errors: Sequence[CatalogueError]) -> None:
+    def __init__(
+        self, errors: Sequence[CatalogueError], *, total: int | None = None
+    ) -> None:
         if not errors:
             raise ValueError("CatalogueErrors needs at least one error")
         self.errors: tuple[CatalogueError, ...] = tuple(errors)
+        self.total = max(len(self.errors), total or 0)
         first = self.errors[0]
         self.path, self.row, self.column = first.path, first.row, first.column
         self.problem = first.problem
         lines = [str(e) for e in self.errors[:MAX_SHOWN]]
-        rest = len(self.errors) - MAX_SHOWN
+        rest = self.total - len(lines)
         if rest > 0:
             lines.append(f"... and {rest} more problem{'s' if rest > 1 else ''}")
-        count = len(self.errors)
+        count = self.total
         head = (
             lines[0]
             if count == 1
@@ -83,4 +89,4 @@ class CatalogueErrors(CatalogueError):  # noqa: N818 (a collection of errors)
         StrikeMapError.__init__(self, head)
 
     def __len__(self) -> int:
-        return len(self.errors)
+        return self.total

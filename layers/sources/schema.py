@@ -7,8 +7,11 @@ importers and the page all take their vocabularies from here.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import NamedTuple
 
+#: The catalogue shipped with the project.
+CATALOGUE_DIR = Path(__file__).resolve().parents[2] / "data" / "catalogue"
 EVENTS_FILE = "events.csv"
 CLAIMS_FILE = "claims.csv"
 SOURCES_FILE = "sources.csv"
@@ -143,6 +146,14 @@ PRECISION_CLASSES: dict[str, PrecisionClass] = {
 #: UCDP ``where_prec`` 7: over water or in international airspace (estimated
 #: coordinates). It may stand in for the class's UCDP code.
 UCDP_OVER_WATER = 7
+#: How far the reference outlines (Natural Earth 1:10m) may stray from the true
+#: coast or border: a point this much outside its stated country or governorate
+#: (beyond its radius) is not taken as an error. Camp Taji stated in Baghdad,
+#: 12.7 km outside it, still is.
+OUTLINE_ACCURACY_M = 1_000.0
+#: Over water, a country's territorial sea (UNCLOS: 12 nautical miles) counts
+#: as the country.
+TERRITORIAL_SEA_M = 22_224.0
 ACLED_GEO_PRECISION = (1, 2, 3)
 UCDP_WHERE_PREC = (1, 2, 3, 4, 5, 6, 7)
 #: The smallest uncertainty radius, in metres.

@@ -1,0 +1,552 @@
+"""Import events drawn as features (GeoJSON, GeoPackage, KML) into the catalogue.
+
+The file is read through GDAL (pyogrio); every layer of a GeoPackage or KML is
+read. Columns are matched by name, case-insensitively, against ``COLUMNS``
+(first alias found wins); what a file lacks gets the defaults documented
+beside each table. A feature's own geometry is its location:
+
+- a point stands for the place: its class is the file's ``precision_class``,
+  else the tightest class whose bound holds its ``uncertainty_m``, else P3
+  with a 25 km radius (no pin: a point with no stated precision is not taken
+  as a known site);
+- a polygon or line is the area the event lies in; the native catalogue
+  carries it as the smallest circle that holds it (Darwin Core's
+  point-radius), and the class follows that radius. The shape itself is not
+  kept (the native catalogue has no footprint column yet).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import tempfile
+import zipfile
+from pathlib import Path, PurePath
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from geo.crs import WGS84
+from layers.sources.catalogue import Catalogue
+from layers.sources.errors import CatalogueError
+from layers.sources.importing import (
+    Problems,
+    Tables,
+    claims_frame,
+    country_codes,
+    enclosing_circle,
+    events_frame,
+    iso_dates,
+    native_codes,
+    parse_dates,
+    radius_text,
+    reference_frames,
+    to_catalogue,
+    whole_number_text,
+)
+from layers.sources.schema import (
+    ACLED_TYPES,
+    CONFIDENCE_GRADES,
+    PRECISION_CLASSES,
+    SOURCE_COLUMNS,
+)
+
+#: Native column <- the names a drawn file may use for it (case-insensitive,
+#: first found wins). KML through GDAL gives Name, description, timestamp,
+#: begin and end.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "event_id": ("event_id", "id", "event_id_cnty", "uid"),
+    "title": ("title", "name", "label"),
+    "description": ("description", "desc", "summary"),
+    "notes": ("notes", "note", "comment", "comments"),
+    "date_start": (
+        "date_start",
+        "date",
+        "event_date",
+        "when",
+        "timestamp",
+        "begin",
+        "start",
+        "start_date",
+    ),
+    "date_end": ("date_end", "end", "end_date"),
+    "time_precision": ("time_precision",),
+    "event_type": ("event_type",),
+    "sub_event_type": ("sub_event_type",),
+    "attacker": ("attacker",),
+    "target": ("target",),
+    "target_kind": ("target_kind",),
+    "group_id": ("group_id",),
+    "country": ("country", "iso3", "iso_a3"),
+    "admin1": ("admin1", "province", "governorate"),
+    "location": ("location", "place"),
+    "precision_class": ("precision_class", "precision"),
+    "geo_precision": ("geo_precision",),
+    "where_prec": ("where_prec",),
+    "uncertainty_m": (
+        "uncertainty_m",
+        "coordinateuncertaintyinmeters",
+        "radius_m",
+        "radius",
+    ),
+    "uncertainty_km": ("uncertainty_km", "radius_km"),
+    "constraints": ("constraints",),
+    "confidence": ("confidence",),
+    "source": ("source", "sources", "source_title"),
+    "url": ("url", "source_url", "link"),
+    "killed": ("killed", "fatalities", "deaths"),
+}
+#: Native column -> what it is in a drawn file (for messages); others keep
+#: their native name, which is also the first alias the file may use.
+ORIGINAL_COLUMNS = {
+    "lat": "geometry",
+    "lon": "geometry",
+    "candidates": "geometry",
+    "uncertainty_m": "uncertainty_m (or the drawn area)",
+}
+#: Defaults for what a drawn file lacks.
+DEFAULT_EVENT_TYPE = ("Strategic developments", "Other")
+DEFAULT_CONFIDENCE = "weak"
+#: A point with no stated precision: "near a named place" (P3, no pin).
+DEFAULT_POINT_CLASS = "P3"
+DEFAULT_POINT_RADIUS_M = 25_000.0
+#: Classes chosen from a radius, tightest first (area-only classes for areas).
+POINT_CLASSES = ("P1", "P2", "P3", "P5", "P6")
+AREA_CLASSES = ("P3", "P5", "P6")
+#: First bytes of each container GDAL reads here.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _present(frame: pd.DataFrame, aliases: tuple[str, ...]) -> list[str]:
+    lower = {str(c).lower(): c for c in frame.columns}
+    return [lower[alias] for alias in aliases if alias in lower]
+
+
+def _read_layers(data: bytes, name: str) -> gpd.GeoDataFrame:
+    if data.startswith(SQLITE_MAGIC):
+        # GDAL warns about a GeoPackage in memory without a .gpkg name, so it
+        # gets one in the system's temporary folder, removed at once.
+        with tempfile.TemporaryDirectory(prefix="strikemap-") as folder:
+            path = Path(folder) / "upload.gpkg"
+            path.write_bytes(data)
+            return _read_source(path, name)
+    return _read_source(data, name)
+
+
+def _read_source(data: bytes | Path, name: str) -> gpd.GeoDataFrame:
+    try:
+        # Layers by index: reading bytes names each layer after a temporary file.
+        frames = []
+        for layer in range(len(pyogrio.list_layers(data))):
+            frame = pyogrio.read_dataframe(data, layer=layer)
+            if not isinstance(frame, gpd.GeoDataFrame):
+                continue  # a table without geometry (e.g. in a GeoPackage)
+            if frame.crs is not None:
+                frame = frame.to_crs(WGS84)
+            frames.append(frame.set_crs(WGS84, allow_override=True))
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise CatalogueError(
+            name,
+            "cannot be read as GeoJSON, GeoPackage or KML "
+            f"({str(exc).splitlines()[0][:200]})",
+        ) from None
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        raise CatalogueError(name, "holds no features; expected events as features")
+    gdf = pd.concat(frames, ignore_index=True)
+    return gpd.GeoDataFrame(gdf, geometry=gdf.geometry.name, crs=WGS84)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.strftime("%Y-%m-%d").fillna("")
+    out = values.astype("string").fillna("").str.strip()
+    return out.astype(str)
+
+
+def _column(gdf: gpd.GeoDataFrame, native: str) -> tuple[str | None, pd.Series]:
+    """The first non-empty cell among the aliases of *native*, per feature.
+
+    Returns the name to report (the aliases found, joined by "/") and the text.
+    """
+    present = _present(gdf, COLUMNS[native])
+    values = pd.Series("", index=gdf.index, dtype=str)
+    for column in present:
+        values = values.where(values != "", _text(gdf[column]))
+    return ("/".join(present) or None), values
+
+
+def _origin(gdf: gpd.GeoDataFrame, native: str) -> pd.Series:
+    """Which alias column each feature's value of *native* came from."""
+    origin = pd.Series("", index=gdf.index, dtype=str)
+    for column in _present(gdf, COLUMNS[native]):
+        origin = origin.where((origin != "") | (_text(gdf[column]) == ""), column)
+    return origin
+
+
+def _check_vocabulary(
+    values: pd.Series,
+    column: str | None,
+    allowed: tuple[str, ...],
+    problems: Problems,
+    rows: pd.Series,
+    what: str,
+) -> None:
+    if column is None:
+        return
+    bad = (values != "") & ~values.isin(allowed)
+    problems.add_rows(
+        bad,
+        rows,
+        column,
+        lambda v: f"'{v}' is not {what}; expected one of: {', '.join(allowed)}",
+        values,
+    )
+
+
+def _class_for(radius: pd.Series, classes: tuple[str, ...]) -> pd.Series:
+    out = pd.Series(classes[-1], index=radius.index, dtype=str)
+    for klass in reversed(classes):
+        out[radius <= PRECISION_CLASSES[klass].max_radius_m] = klass
+    return out
+
+
+def to_tables(data: bytes, *, name: str) -> Tables:
+    """The native tables of a GeoJSON, GeoPackage or KML file of events.
+
+    Parameters
+    ----------
+    data
+        The file's bytes.
+    name
+        The file name shown in messages.
+
+    Returns
+    -------
+    Events, claims (a ``killed`` column, claimed by the file's source) and
+    sources (the ``source`` / ``url`` of each feature, or the file itself).
+
+    Raises
+    ------
+    CatalogueErrors
+        Every feature that cannot become an event, by feature number (1 = the
+        first) and the file's column name.
+    """
+    gdf = _read_layers(data, name)
+    problems = Problems(name, unit="feature")
+    rows = pd.Series(np.arange(1, len(gdf) + 1), index=gdf.index)
+    cells = {native: _column(gdf, native) for native in COLUMNS}
+    date_column, date_text = cells["date_start"]
+    if date_column is None:
+        raise CatalogueError(
+            name,
+            column="date",
+            problem="has no date column; each event needs a date in one of: "
+            + ", ".join(COLUMNS["date_start"])
+            + " (KML: a TimeStamp or TimeSpan)",
+        )
+    start = _dates(gdf, "date_start", date_text, date_column, rows, problems)
+    end_column, end_text = cells["date_end"]
+    end = start.copy()
+    if end_column is not None:
+        given = end_text != ""
+        end[given] = _dates(
+            gdf[given], "date_end", end_text[given], end_column, rows[given], problems
+        )
+        problems.add_rows(
+            end < start,
+            rows,
+            end_column,
+            lambda v: f"'{v}' is before the start date",
+            end_text,
+        )
+
+    geometry = gdf.geometry
+    empty = geometry.isna() | geometry.is_empty
+    problems.add_rows(
+        empty,
+        rows,
+        "geometry",
+        lambda v: "has no geometry; draw the event as a point or an area",
+        pd.Series("", index=gdf.index),
+    )
+
+    klass_column, klass_given = cells["precision_class"]
+    _check_vocabulary(
+        klass_given,
+        klass_column,
+        tuple(PRECISION_CLASSES),
+        problems,
+        rows,
+        "a precision class",
+    )
+    radius, radius_column = _radius(cells, problems, rows)
+    type_column, event_type = cells["event_type"]
+    _check_vocabulary(
+        event_type,
+        type_column,
+        tuple(ACLED_TYPES),
+        problems,
+        rows,
+        "an ACLED event type",
+    )
+    conf_column, confidence = cells["confidence"]
+    _check_vocabulary(
+        confidence, conf_column, CONFIDENCE_GRADES, problems, rows, "a confidence grade"
+    )
+    time_column, time_given = cells["time_precision"]
+    _check_vocabulary(
+        time_given, time_column, ("1", "2", "3"), problems, rows, "a time precision"
+    )
+    problems.raise_if_any()
+    return _build(gdf, name, cells, start, end, radius, klass_given)
+
+
+def _dates(
+    gdf: gpd.GeoDataFrame,
+    native: str,
+    text: pd.Series,
+    label: str,
+    rows: pd.Series,
+    problems: Problems,
+) -> pd.Series:
+    """Parse dates, naming the column each came from in messages."""
+    origin = _origin(gdf, native)
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    for column in [*origin.unique()]:
+        mask = origin == column
+        out[mask] = parse_dates(text[mask], rows[mask], column or label, problems)
+    return out
+
+
+def _radius(
+    cells: dict[str, tuple[str | None, pd.Series]], problems: Problems, rows: pd.Series
+) -> tuple[pd.Series, str | None]:
+    metres = pd.Series(np.nan, index=rows.index)
+    found = None
+    for native, factor in (("uncertainty_m", 1.0), ("uncertainty_km", 1000.0)):
+        column, text = cells[native]
+        if column is None:
+            continue
+        found = found or column
+        values = pd.to_numeric(text, errors="coerce")
+        bad = (text != "") & ~(values > 0)
+        problems.add_rows(
+            bad,
+            rows,
+            column,
+            lambda v: f"'{v}' is not a radius; expected a number above 0",
+            text,
+        )
+        metres = metres.fillna(values.where(~bad) * factor)
+    return metres, found
+
+
+def _build(
+    gdf: gpd.GeoDataFrame,
+    name: str,
+    cells: dict[str, tuple[str | None, pd.Series]],
+    start: pd.Series,
+    end: pd.Series,
+    radius: pd.Series,
+    klass_given: pd.Series,
+) -> Tables:
+    geometry = gdf.geometry
+    is_point = geometry.geom_type == "Point"
+    lon = pd.Series(np.nan, index=gdf.index)
+    lat = pd.Series(np.nan, index=gdf.index)
+    lon[is_point] = geometry[is_point].x
+    lat[is_point] = geometry[is_point].y
+
+    klass = klass_given.copy()
+    point_default = is_point & (klass == "") & radius.isna()
+    radius[point_default] = DEFAULT_POINT_RADIUS_M
+    klass[point_default] = DEFAULT_POINT_CLASS
+    todo = is_point & (klass == "")
+    klass[todo] = _class_for(radius[todo], POINT_CLASSES)
+    pinned = is_point & radius.isna()
+    radius[pinned] = klass[pinned].map(lambda k: PRECISION_CLASSES[k].max_radius_m)
+
+    area = ~is_point
+    area_km2 = pd.Series(0.0, index=gdf.index)
+    if area.any():
+        circles = [enclosing_circle(g) for g in geometry[area]]
+        lon[area] = [c.lon for c in circles]
+        lat[area] = [c.lat for c in circles]
+        drawn = pd.Series([c.radius_m for c in circles], index=geometry[area].index)
+        radius[area] = np.maximum(radius[area].fillna(0), drawn)
+        unset = area & (klass == "")
+        klass[unset] = _class_for(radius[unset], AREA_CLASSES)
+        area_km2[area] = (
+            gpd.GeoSeries(geometry[area], crs=WGS84).to_crs("EPSG:6933").area / 1e6
+        )
+
+    source_ids, sources = _sources(cells, name, gdf.index)
+    countries, _ = reference_frames()
+    country_column, country_text = cells["country"]
+    country = country_codes(country_text, country_text)
+    missing = country == ""
+    if missing.any():
+        points = gpd.GeoDataFrame(
+            geometry=gpd.points_from_xy(lon[missing], lat[missing]),
+            index=lon[missing].index,
+            crs=WGS84,
+        )
+        joined = gpd.sjoin(points, countries[["iso_a3", "geometry"]], how="left")
+        joined = joined[~joined.index.duplicated()]
+        country[missing] = joined["iso_a3"].fillna("")
+
+    event_id = cells["event_id"][1]
+    stem = PurePath(name).stem
+    numbered = (
+        stem + "-" + pd.Series(np.arange(1, len(gdf) + 1), index=gdf.index).astype(str)
+    )
+    event_id = event_id.where(event_id != "", numbered)
+    title = cells["title"][1]
+    title = title.where(title != "", "Feature " + numbered)
+    event_type = cells["event_type"][1]
+    sub_event = cells["sub_event_type"][1]
+    no_type = event_type == ""
+    event_type[no_type] = DEFAULT_EVENT_TYPE[0]
+    sub_event[no_type] = DEFAULT_EVENT_TYPE[1]
+    span_days = (end - start).dt.days
+    time_precision = cells["time_precision"][1]
+    guessed = pd.Series(
+        np.select([span_days <= 0, span_days <= 7], ["1", "2"], "3"), index=gdf.index
+    )
+    time_precision = time_precision.where(time_precision != "", guessed)
+    confidence = cells["confidence"][1]
+    confidence = confidence.where(confidence != "", DEFAULT_CONFIDENCE)
+
+    geo_cell, where_cell = native_codes(
+        klass, acled=cells["geo_precision"][1], ucdp=cells["where_prec"][1]
+    )
+    # Outside every country of the reference: at sea or in the air (UCDP 7).
+    where_cell = where_cell.where(country != "", "7")
+    km = (radius / 1000).round(1).astype(str).str.removesuffix(".0")
+    shape = pd.Series("", index=gdf.index)
+    shape[is_point] = (
+        "Location: a point drawn in " + name + ", within " + km[is_point] + " km"
+    )
+    shape[point_default] = (
+        shape[point_default]
+        + " (no precision in the file: taken as near a named place, no pin)"
+    )
+    shape[area] = (
+        "Location: an area drawn in "
+        + name
+        + " ("
+        + geometry[area].geom_type
+        + ", "
+        + area_km2[area].round(0).astype(int).astype(str)
+        + " km2), carried as the smallest circle that holds it ("
+        + km[area]
+        + " km)"
+    )
+    notes = cells["notes"][1]
+    notes = (shape + ". " + notes).str.rstrip(". ") + "."
+    constraints = cells["constraints"][1]
+    location = cells["location"][1]
+    location = location.where(location != "", title)
+    events = events_frame(
+        {
+            "event_id": event_id,
+            "group_id": cells["group_id"][1],
+            "title": title,
+            "date_start": iso_dates(start),
+            "date_end": iso_dates(end),
+            "time_precision": time_precision,
+            "event_type": event_type,
+            "sub_event_type": sub_event,
+            "attacker": cells["attacker"][1],
+            "target": cells["target"][1],
+            "target_kind": cells["target_kind"][1],
+            "country": country,
+            "admin1": cells["admin1"][1],
+            "location": location,
+            "lat": lat.round(6).astype(str),
+            "lon": lon.round(6).astype(str),
+            "precision_class": klass,
+            "geo_precision": geo_cell,
+            "where_prec": where_cell,
+            "uncertainty_m": radius_text(radius),
+            "constraints": constraints,
+            "confidence": confidence,
+            "description": cells["description"][1],
+            "notes": notes,
+            "source_ids": source_ids,
+            "_row": np.arange(1, len(gdf) + 1),
+        },
+        gdf.index,
+    )
+    killed_column, killed = cells["killed"]
+    counted = pd.to_numeric(killed, errors="coerce")
+    has = counted.notna() & (counted >= 0)
+    claims = claims_frame(
+        {
+            "applies_to": event_id,
+            "claimant": "The source of " + name,
+            "killed_low": whole_number_text(counted.where(has).round()),
+            "killed_high": whole_number_text(counted.where(has).round()),
+            "detail": f"The '{killed_column}' value of the feature.",
+            "source_ids": source_ids,
+            "_row": np.arange(1, len(gdf) + 1),
+        },
+        gdf.index,
+    )[has.to_numpy()]
+    return Tables(events, claims.reset_index(drop=True), sources)
+
+
+def _sources(
+    cells: dict[str, tuple[str | None, pd.Series]], name: str, index: pd.Index
+) -> tuple[pd.Series, pd.DataFrame]:
+    title = cells["source"][1]
+    url = cells["url"][1]
+    url = url.where(url.str.match(r"^https?://"), "")
+    title = title.where(title != "", url)
+    file_source = f"file-{hashlib.sha1(name.encode()).hexdigest()[:10]}"
+    keys = title + "\x00" + url
+    ids = keys.map(lambda k: "src-" + hashlib.sha1(k.encode()).hexdigest()[:10])
+    ids = ids.where(title != "", file_source)
+    table = pd.DataFrame(
+        {
+            "source_id": ids,
+            "title": title.where(title != "", f"{name} (no source given)"),
+            "outlet": "",
+            "published": "",
+            "url": url,
+        },
+        columns=list(SOURCE_COLUMNS),
+    ).drop_duplicates("source_id")
+    table["_row"] = 0
+    return ids, table.reset_index(drop=True)
+
+
+def looks_like(data: bytes) -> bool:
+    """Whether *data* looks like GeoJSON, KML or a GeoPackage (by content)."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if data.startswith(SQLITE_MAGIC) or head.startswith((b"{", b"[")):
+        return True
+    return head.startswith(b"<") and b"<kml" in data[:4096]
+
+
+def is_kmz(data: bytes) -> bool:
+    """Whether *data* is a zip holding a ``.kml`` (a KMZ)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any(n.lower().endswith(".kml") for n in archive.namelist())
+    except zipfile.BadZipFile:
+        return False
+
+
+def read(data: bytes, *, name: str) -> Catalogue:
+    """Read a GeoJSON, GeoPackage or KML file of events as a checked catalogue.
+
+    Raises
+    ------
+    CatalogueError
+        Naming the file, feature and column of every problem.
+    """
+    return to_catalogue(to_tables(data, name=name), name=name)
