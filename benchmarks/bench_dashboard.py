@@ -66,7 +66,8 @@ def _map_share(catalogue_dir: str | None, repeat: int = 10) -> tuple[float, floa
     from layers.map.channel import fitted_view
     from layers.map.data import prepare_layers, view_payload
     from layers.map.style import VIEWS
-    from layers.page.view import apply_view, default_state, options_for
+    from layers.page.filters import apply_view
+    from layers.page.view import default_state, options_for
     from layers.params import LayerInputs, LayerParams
     from layers.registry import build_layers
     from layers.sources import read_catalogue
