@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,7 +20,7 @@ from layers.page import card, failures, files, filters, text, timeline, view
 from layers.page.downloads import downloads
 from layers.page.files import Source, Upload
 from layers.page.view import Options, ViewState
-from layers.params import WIDTH_RANGE_KM, LayerInputs, LayerParams
+from layers.params import LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, build_layers
 from layers.sources.reference import read_reference
 
@@ -103,31 +104,16 @@ def _initial_state(options: Options) -> ViewState:
 
 
 def _render_sidebar(options: Options, start: ViewState) -> ViewState:
-    bar, field = st.sidebar, view.FIELD
-    bar.header("Filters")
-    low, high = view.date_bounds(options, ss[KEY["date_start"]])
-    bar.date_input(
-        field["date_start"].label, key=KEY["date_start"], min_value=low, max_value=high
-    )
-    for name in ("event_types", "countries", "precision_classes", "confidences"):
-        f, choices = field[name], view.CHOICES[name](options)
-        bar.multiselect(f.label, choices, key=KEY[name], help=f.help)
-    bar.header("Geometry")
-    for f in (field["valley_km"], field["corridor_km"]):
-        bar.slider(f.label, *WIDTH_RANGE_KM, step=1.0, key=f.widget_key)
-    f = field["basemap"]
-    bar.radio(f.label, view.BASEMAPS, key=KEY["basemap"], help=f.help)
+    for element, kwargs in view.sidebar_widgets(options, ss[KEY["date_start"]]):
+        getattr(st.sidebar, element)(**kwargs)
     return view.state_from_widgets(ss, start)
 
 
 def _render_map(shown: dict, state: ViewState, ids: tuple, loaded: Upload) -> ViewState:
     """The map, fed only what changed; returns *state* with the map's view."""
     source, data = loaded
-    report = channel.read_report(
-        (ss.get("map") or {}).get(map_build.CHANNEL_KEY),
-        layer_names=LAYER_NAMES,
-        event_ids=ids,
-    )
+    value = (ss.get("map") or {}).get(map_build.CHANNEL_KEY)
+    report = channel.read_report(value, layer_names=LAYER_NAMES, event_ids=ids)
     if pick := channel.new_pick(report, ss.get("_last_pick")):
         ss.update({"_last_pick": (pick, report.seq), KEY["event"]: pick})
     start = ss["_start"]  # the shell must not change in a session
@@ -142,12 +128,8 @@ def _render_map(shown: dict, state: ViewState, ids: tuple, loaded: Upload) -> Vi
     shell = map_build.build_shell(
         _context_urls(source[:2]), basemap=state.basemap, hidden=start.hidden
     )
-    st_folium(
-        shell,
-        feature_group_to_add=map_build.DataLayer(payload),
-        **text.MAP_WIDGET,
-        **view.map_centre(start),
-    )
+    widget = {**text.MAP_WIDGET, **view.map_centre(start)}
+    st_folium(shell, feature_group_to_add=map_build.DataLayer(payload), **widget)
     if payload["status"]:
         st.caption(payload["status"])
     return view.with_map_report(state, report)
@@ -180,11 +162,9 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
 
 def _render_downloads(shown: dict, params: LayerParams, state: ViewState) -> None:
     st.subheader("Downloads")
-    items = downloads(
-        shown, params, lambda: map_build.build_map(shown, basemap=state.basemap)
-    )
+    make_map = partial(map_build.build_map, shown, basemap=state.basemap)
     columns = st.columns(3)
-    for index, item in enumerate(items):
+    for index, item in enumerate(downloads(shown, params, make_map)):
         columns[index % 3].download_button(**item.button())
 
 

@@ -11,6 +11,7 @@ import folium
 import pytest
 import shapely
 from pyproj import Geod
+from shapely.geometry import shape
 
 from layers.map.assets import ENGINE_SOURCE
 from layers.map.build import (
@@ -32,8 +33,11 @@ from layers.map.data import (
 )
 from layers.map.legend import legend_rows, precision_words
 from layers.map.style import HATCH_ID
-from layers.registry import LAYER_NAMES, LAYERS
+from layers.params import LayerInputs, LayerParams
+from layers.registry import LAYER_NAMES, LAYERS, build_layers
+from layers.sources import read_catalogue
 from layers.sources.schema import PRECISION_CLASSES
+from tests.conftest import DATA
 
 CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "netdna")
 HOSTILE = (
@@ -360,3 +364,21 @@ def test_a_pick_counts_once_and_the_view_falls_back_to_the_url_then_default():
     assert around.zoom == 10 and south < 33.3 < north and west < 44.4 < east
     fitted = current_view(None, lat=None, lon=None, zoom=None, start=DEFAULT_VIEW)
     assert fitted.zoom == 9  # what Leaflet fits the strike area to
+
+
+def test_a_province_level_event_is_drawn_as_its_governorate(reference):
+    # ACLED geo_precision 3: only the province is known (Al Anbar).
+    catalogue = read_catalogue(DATA / "imports" / "acled_strikes.csv")
+    layers = build_layers(LayerInputs(reference, catalogue), LayerParams())
+    data = _layer(view_payload(layers), "events")["data"]
+    i = data["id"].index("IRQX0002")
+    assert data["pc"][i] == "P4" and data["shape"][i] >= 0
+    drawn = shape(data["shapes"][data["shape"][i]])
+    anbar = reference.admin1[reference.admin1["name"] == "Al-Anbar"].geometry.iloc[0]
+    geod = Geod(ellps="WGS84")
+    drawn_m2 = abs(geod.geometry_area_perimeter(drawn)[0])
+    anbar_m2 = abs(geod.geometry_area_perimeter(anbar)[0])
+    assert abs(drawn_m2 - anbar_m2) / anbar_m2 < 0.005
+    # An event known to a named town keeps its ring and dot, not a shape.
+    site = data["pc"].index("P2")
+    assert data["shape"][site] == -1

@@ -259,6 +259,10 @@ class EventColumns:
     type_code: np.ndarray
     title: np.ndarray
     date: np.ndarray
+    #: The event's own area where it is not the plain disc of its radius (a
+    #: disc cut by its constraints, a governorate); None elsewhere. Turned into
+    #: GeoJSON only for the events sent one by one.
+    shape: np.ndarray
 
     @classmethod
     def from_frame(cls, events: gpd.GeoDataFrame) -> EventColumns:
@@ -276,7 +280,56 @@ class EventColumns:
             type_code=np.where(codes < 0, fallback, codes).astype(np.int64),
             title=events["title"].astype(str).to_numpy(dtype=object),
             date=dates.fillna("").to_numpy(dtype=object),
+            shape=_own_areas(events),
         )
+
+
+def _own_areas(events: gpd.GeoDataFrame) -> np.ndarray:
+    """Per event, its area geometry (EPSG:4326) where it differs from its disc."""
+    out = np.full(len(events), None, dtype=object)
+    if not {"geometry_kind", "constraints"} <= set(events.columns):
+        return out
+    cut = (events["geometry_kind"] == "area") & (
+        events["constraints"].fillna("").astype(str).str.strip() != ""
+    )
+    polygons = events.geom_type.isin(("Polygon", "MultiPolygon"))
+    chosen = (cut & polygons).to_numpy()
+    if chosen.any():
+        out[chosen] = events.geometry.to_crs(WGS84).to_numpy()[chosen]
+    return out
+
+
+#: Metres per degree of latitude (a degree of longitude is never longer).
+_METRES_PER_DEGREE = 111_320.0
+#: How far simplification may move a drawn area's edge, as a share of its
+#: radius: well under the 0.1 % a drawn radius may be off.
+SHAPE_TOLERANCE = 0.0005
+
+
+def _own_shapes(
+    geometries: np.ndarray, radii: np.ndarray
+) -> tuple[list[int], list[dict]]:
+    """The drawn events' own areas, each distinct one once (events share them).
+
+    Returns, per event, the index of its shape in the list (-1: its disc), and
+    the shapes as GeoJSON, simplified by at most ``SHAPE_TOLERANCE`` of the
+    smallest radius drawn with each.
+    """
+    chosen = np.flatnonzero(pd.notna(geometries))
+    index = np.full(len(geometries), -1, dtype=np.int64)
+    if not len(chosen):
+        return index.tolist(), []
+    keys = pd.Series(shapely.to_wkb(geometries[chosen].astype(object)))
+    codes, uniques = pd.factorize(keys)
+    index[chosen] = codes
+    smallest = pd.Series(radii[chosen]).groupby(codes).min().to_numpy()
+    first = pd.Series(np.arange(len(chosen))).groupby(codes).first().to_numpy()
+    shapes = shapely.simplify(
+        geometries[chosen][first].astype(object),
+        SHAPE_TOLERANCE * smallest / _METRES_PER_DEGREE,
+    )
+    rounded = _rounded(np.asarray(shapes, dtype=object), DATA_DECIMALS)
+    return index.tolist(), [shapely.geometry.mapping(g) for g in rounded]
 
 
 def tip_header() -> dict:
@@ -372,6 +425,7 @@ def _events_data(
         status += f" {outside:,} events outside the view."
     if not_drawn:
         status += f" {not_drawn:,} country-only events (P6) are listed, not drawn."
+    shape_index, shapes = _own_shapes(columns.shape[index], columns.radius[index])
     data = {
         "colours": [EVENT_COLOURS.get(t, DEFAULT_EVENT_COLOUR) for t in types],
         "id": columns.ids[index].tolist(),
@@ -382,6 +436,8 @@ def _events_data(
         "lon": columns.lon[index].tolist(),
         "lat": columns.lat[index].tolist(),
         "date": columns.date[index].tolist(),
+        "shape": shape_index,
+        "shapes": shapes,
         "tipHeader": tip_header(),
         "cells": cells,
     }

@@ -364,6 +364,78 @@ def date_bounds(options: Options, picked: tuple[date, ...]) -> tuple[date, date]
     return min(options.first_date, picked[0]), max(options.last_date, picked[-1])
 
 
+def sidebar_widgets(
+    options: Options, picked: tuple[date, ...]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The sidebar, in order: (Streamlit element name, its keyword arguments).
+
+    Every widget is keyed by the view table, so its value is the view's.
+
+    Parameters
+    ----------
+    options
+        What the catalogue offers.
+    picked
+        The dates the date widget holds now (its bounds must include them).
+    """
+    low, high = date_bounds(options, picked)
+    date_field = FIELD["date_start"]
+    out: list[tuple[str, dict[str, Any]]] = [
+        ("header", {"body": "Filters"}),
+        (
+            "date_input",
+            {
+                "label": date_field.label,
+                "key": date_field.widget_key,
+                "min_value": low,
+                "max_value": high,
+            },
+        ),
+    ]
+    for name in ("event_types", "countries", "precision_classes", "confidences"):
+        field = FIELD[name]
+        out.append(
+            (
+                "multiselect",
+                {
+                    "label": field.label,
+                    "options": CHOICES[name](options),
+                    "key": field.widget_key,
+                    "help": field.help,
+                },
+            )
+        )
+    out.append(("header", {"body": "Geometry"}))
+    low_km, high_km = WIDTH_RANGE_KM
+    for name in ("valley_km", "corridor_km"):
+        field = FIELD[name]
+        out.append(
+            (
+                "slider",
+                {
+                    "label": field.label,
+                    "min_value": low_km,
+                    "max_value": high_km,
+                    "step": 1.0,
+                    "key": field.widget_key,
+                },
+            )
+        )
+    field = FIELD["basemap"]
+    out.append(
+        (
+            "radio",
+            {
+                "label": field.label,
+                "options": BASEMAPS,
+                "key": field.widget_key,
+                "help": field.help,
+            },
+        )
+    )
+    return out
+
+
 def map_start(state: ViewState) -> dict[str, Any]:
     """The map view a link asked for: ``lat``, ``lon`` and ``zoom`` (or None)."""
     return {"lat": state.lat, "lon": state.lon, "zoom": state.zoom}

@@ -252,7 +252,12 @@
         var klass = data.pc[i];
         var area = areaClasses.indexOf(klass) >= 0;
         var centre = L.latLng(data.lat[i], data.lon[i]);
-        var ring = SM.ring(data.lon[i], data.lat[i], data.r[i]);
+        // The event's own area (a disc cut by its constraints, a governorate)
+        // where it has one, else the disc of its radius.
+        var geometry = data.shape && data.shape[i] >= 0 ? data.shapes[data.shape[i]] : null;
+        var ring = geometry
+          ? L.GeoJSON.coordsToLatLngs(geometry.coordinates, geometry.type === "Polygon" ? 1 : 2)
+          : SM.ring(data.lon[i], data.lat[i], data.r[i]);
         var tip = tipNode(data.id[i] + " " + data.title[i], eventTip(data, i));
         var polygon = L.polygon(ring, {
           renderer: renderer, color: colour, weight: area ? 1.5 : 1.2,
@@ -272,10 +277,12 @@
           layerName: spec.name,
           rank: data.r[i],
           hit: function (map, latlng) {
+            if (geometry) return inGeometry(geometry, latlng.lng, latlng.lat);
             return map.distance(latlng, centre) <= data.r[i] ||
               (!area && near(map, latlng, centre, 9));
           },
           ring: ring,
+          geometry: geometry || undefined,
         });
       })(i);
     }
