@@ -33,6 +33,7 @@ DENSIFY_M = 500.0
 #: Side of the tiles a line is cut into, each buffered in its own azimuthal
 #: equidistant projection (degrees; a tile reaches about 80 km from its centre).
 TILE_DEG = 1.0
+_GEOD = Geod(ellps="WGS84")
 
 
 def geodesic_disc(
@@ -68,6 +69,57 @@ def geodesic_disc(
         radius_m, quad_segs=quad_segs
     )
     return disc.to_crs(WGS84).iloc[0]
+
+
+def geodesic_discs(
+    lon: np.ndarray,
+    lat: np.ndarray,
+    radius_m: np.ndarray,
+    *,
+    quad_segs: int = QUAD_SEGS,
+) -> np.ndarray:
+    """Many geodesic discs at once, in WGS84 (vectorised :func:`geodesic_disc`).
+
+    Every vertex is solved on the WGS84 ellipsoid (``pyproj.Geod.fwd``) at its
+    exact geodesic distance from the centre, so only the chord sag between
+    vertices (under 0.05 % of the radius at 32 segments a quarter) separates an
+    edge from the true circle. No per-disc projection is built.
+
+    Parameters
+    ----------
+    lon, lat
+        The centres in decimal degrees, one per disc.
+    radius_m
+        The radii in metres, each greater than zero.
+    quad_segs
+        Segments per quarter circle.
+
+    Returns
+    -------
+    An object array of shapely Polygons, one per centre.
+
+    Raises
+    ------
+    ValueError
+        If the arrays differ in length or a radius is not positive.
+    """
+    lon, lat, radius = (np.asarray(a, dtype=float) for a in (lon, lat, radius_m))
+    if not lon.shape == lat.shape == radius.shape:
+        raise ValueError("lon, lat and radius_m must have the same length")
+    if not (radius > 0).all():
+        raise ValueError("every radius_m must be greater than 0")
+    count, segments = len(lon), 4 * quad_segs
+    if count == 0:
+        return np.empty(0, dtype=object)
+    azimuths = np.tile(np.linspace(0.0, 360.0, segments, endpoint=False), count)
+    x, y, _ = _GEOD.fwd(
+        np.repeat(lon, segments),
+        np.repeat(lat, segments),
+        azimuths,
+        np.repeat(radius, segments),
+    )
+    rings = shapely.linearrings(np.stack([x, y], axis=-1).reshape(count, segments, 2))
+    return np.asarray(shapely.polygons(rings), dtype=object)
 
 
 @functools.lru_cache(maxsize=512)
@@ -309,9 +361,6 @@ def intersect_constraints(
     )
     derivation = "Intersection of: " + "; ".join(names) + "."
     return Zone(geometry=geometry, constraints=names, derivation=derivation)
-
-
-_GEOD = Geod(ellps="WGS84")
 
 
 def geodesic_area_km2(geometry: BaseGeometry) -> float:

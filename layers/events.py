@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import cast
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
-from shapely.geometry.base import BaseGeometry
+import shapely
 
 from geo.crs import WGS84
-from geo.shapes import geodesic_disc, intersect_constraints
+from geo.errors import ContradictoryConstraintsError
+from geo.shapes import geodesic_discs
 from layers.params import LayerInputs, LayerParams
 from layers.sources.catalogue import PRECISION_CLASSES, TIME_PRECISION
 
@@ -32,51 +33,88 @@ def describe_precision(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _km(metres: float) -> str:
-    return f"{metres / 1000:g} km"
+def _g(values: pd.Series) -> np.ndarray:
+    """Numbers as Python's ``{:g}`` writes them, for a whole column at once."""
+    return np.char.mod("%g", values.to_numpy(dtype=float))
 
 
-def _site_derivation(event: pd.Series) -> str:
+def _site_derivations(events: pd.DataFrame) -> pd.Series:
     return (
-        f"Point: the published coordinate of {event['location']} "
-        f"({event['lat']:g}, {event['lon']:g}); the event lies within "
-        f"{_km(event['uncertainty_m'])} of it."
+        "Point: the published coordinate of "
+        + events["location"].astype(str)
+        + " ("
+        + _g(events["lat"])
+        + ", "
+        + _g(events["lon"])
+        + "); the event lies "
+        "within " + _g(events["uncertainty_m"] / 1000) + " km of it."
     )
 
 
-def _disc_derivation(event: pd.Series) -> str:
+def _disc_derivations(events: pd.DataFrame) -> pd.Series:
     return (
-        f"Geodesic disc of {_km(event['uncertainty_m'])} around the anchor "
-        f"({event['location']}, {event['lat']:g}, {event['lon']:g}); the site is "
-        "somewhere inside and its position is not known."
+        "Geodesic disc of " + _g(events["uncertainty_m"] / 1000) + " km around the "
+        "anchor ("
+        + events["location"].astype(str)
+        + ", "
+        + _g(events["lat"])
+        + ", "
+        + _g(events["lon"])
+        + "); the site is somewhere inside and its "
+        "position is not known."
     )
 
 
-#: The columns that decide an area's shape and derivation.
-_SHAPE_KEY = ("lon", "lat", "uncertainty_m", "constraints", "location")
+def _cut_areas(
+    events: pd.DataFrame,
+    discs: np.ndarray,
+    inputs: LayerInputs,
+    deps: Mapping[str, gpd.GeoDataFrame],
+) -> tuple[np.ndarray, pd.Series]:
+    """Each event's disc cut by its constraints, one shared region per cell text.
 
+    A disc wholly inside its region (most of them) is kept as it is; only the
+    others are intersected. Returns the geometries and the derivations.
 
-def _area(
-    event: pd.Series, inputs: LayerInputs, deps: Mapping[str, gpd.GeoDataFrame]
-) -> tuple[BaseGeometry, str]:
-    """The disc of *event*'s radius, cut by its constraints when it has any.
-
-    A province-level event (P4, ``admin1:<governorate>`` with a disc that
-    holds the governorate) thus becomes its governorate.
+    Raises
+    ------
+    ContradictoryConstraintsError
+        If an event's disc and constraints have no area in common.
     """
-    if not str(event["constraints"]).strip():
-        disc = geodesic_disc(
-            float(event["lon"]), float(event["lat"]), float(event["uncertainty_m"])
-        )
-        return disc, _disc_derivation(event)
     # strike_zones builds on this module (describe_precision): import late.
-    from layers.strike_zones import constraint_areas
+    from layers.strike_zones import constraint_regions, disc_name
 
-    zone = intersect_constraints(
-        constraint_areas(cast("Mapping[str, object]", event), inputs, deps),
-        subject=str(event["event_id"]),
-    )
-    return zone.geometry, zone.derivation
+    out = discs.copy()
+    derivations = pd.Series("", index=events.index, dtype=object)
+    texts = events["constraints"].astype(str).str.strip()
+    radius_names = pd.Series(
+        "within " + _g(events["uncertainty_m"] / 1000) + " km of ", index=events.index
+    ) + events["location"].astype(str)
+    for text, rows in texts.groupby(texts, sort=False).indices.items():
+        areas = constraint_regions(text, inputs, deps)
+        region = shapely.intersection_all(list(areas.values()))
+        shapely.prepare(region)
+        inside = shapely.contains_properly(region, discs[rows])
+        cut = rows[~inside]
+        if len(cut):
+            out[cut] = shapely.intersection(discs[cut], region)
+        empty = shapely.is_empty(out[rows]) | (shapely.area(out[rows]) == 0)
+        if empty.any():
+            first = events.iloc[rows[np.flatnonzero(empty)[0]]]
+            names = [disc_name(float(first["uncertainty_m"]), first["location"])]
+            raise ContradictoryConstraintsError(
+                f"{first['event_id']}: the constraints "
+                f"{', '.join(repr(n) for n in [*names, *areas])} have no area in "
+                "common; check its position, radius and constraints"
+            )
+        derivations.iloc[rows] = (
+            "Intersection of: "
+            + radius_names.iloc[rows]
+            + "; "
+            + "; ".join(areas)
+            + "."
+        )
+    return out, derivations
 
 
 def build(
@@ -87,38 +125,46 @@ def build(
     An event whose site is known to its radius (P1-P2) is a point. Every other
     event is an area: its strike zone if it has one, else the geodesic disc of
     its uncertainty radius around the anchor, cut by its constraints (country,
-    governorate, valley, corridor) when it has any. The anchor is kept in ``lon`` /
-    ``lat`` and ``anchor_lon`` / ``anchor_lat``; ``geometry_kind`` says which
-    (``site`` or ``area``) and ``derivation`` how the shape was made.
+    governorate, valley, corridor) when it has any; a province-level event
+    (P4, ``admin1:<governorate>`` with a disc that holds the governorate) thus
+    becomes its governorate. The anchor is kept in ``lon`` / ``lat`` and
+    ``anchor_lon`` / ``anchor_lat``; ``geometry_kind`` says which (``site`` or
+    ``area``) and ``derivation`` how the shape was made. Built for all events
+    at once: discs, cuts and derivations are vectorised.
+
+    Raises
+    ------
+    ContradictoryConstraintsError
+        If an event's disc and constraints have no area in common.
     """
     events = describe_precision(inputs.catalogue.events)
-    zones = (
-        deps["strike_zones"].set_index("event_id") if "strike_zones" in deps else None
-    )
-    geometries, kinds, derivations = [], [], []
-    shaped: dict[tuple[str, ...], tuple[BaseGeometry, str]] = {}
-    for point, (_, event) in zip(events.geometry, events.iterrows(), strict=True):
-        if event["precision_class"] in SITE_CLASSES:
-            geometries.append(point)
-            kinds.append(SITE)
-            derivations.append(_site_derivation(event))
-        elif zones is not None and event["event_id"] in zones.index:
-            zone = zones.loc[event["event_id"]]
-            geometries.append(zone.geometry)
-            kinds.append(AREA)
-            derivations.append(str(zone["derivation"]))
-        else:
-            # Imported events share anchors (ACLED's province-level events all
-            # stand at their governorate's circle): shape each place once.
-            key = tuple(str(event[c]) for c in _SHAPE_KEY)
-            if key not in shaped:
-                shaped[key] = _area(event, inputs, deps)
-            geometries.append(shaped[key][0])
-            kinds.append(AREA)
-            derivations.append(shaped[key][1])
+    site = events["precision_class"].isin(SITE_CLASSES).to_numpy()
+    geometries = np.asarray(events.geometry.values, dtype=object).copy()
+    derivations = np.full(len(events), "", dtype=object)
+    derivations[site] = _site_derivations(events[site]).to_numpy()
+    zoned = np.zeros(len(events), dtype=bool)
+    if "strike_zones" in deps and len(deps["strike_zones"]):
+        zones = deps["strike_zones"].to_crs(WGS84).drop_duplicates("event_id")
+        where = pd.Index(zones["event_id"]).get_indexer(events["event_id"])
+        zoned = (where >= 0) & ~site
+        geometries[zoned] = zones.geometry.to_numpy()[where[zoned]]
+        derivations[zoned] = zones["derivation"].astype(str).to_numpy()[where[zoned]]
+    rest = np.flatnonzero(~site & ~zoned)
+    if len(rest):
+        others = events.iloc[rest]
+        discs = geodesic_discs(others["lon"], others["lat"], others["uncertainty_m"])
+        plain = (others["constraints"].astype(str).str.strip() == "").to_numpy()
+        geometries[rest[plain]] = discs[plain]
+        derivations[rest[plain]] = _disc_derivations(others[plain]).to_numpy()
+        if (~plain).any():
+            cut, cut_derivations = _cut_areas(
+                others[~plain], discs[~plain], inputs, deps
+            )
+            geometries[rest[~plain]] = cut
+            derivations[rest[~plain]] = cut_derivations.to_numpy()
     out = events.drop(columns=events.geometry.name)
     out["anchor_lon"] = out["lon"]
     out["anchor_lat"] = out["lat"]
-    out["geometry_kind"] = kinds
+    out["geometry_kind"] = np.where(site, SITE, AREA)
     out["derivation"] = derivations
     return gpd.GeoDataFrame(out, geometry=geometries, crs=WGS84)

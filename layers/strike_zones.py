@@ -36,28 +36,20 @@ def _one(gdf: gpd.GeoDataFrame, column: str, value: str, what: str) -> gpd.GeoSe
     return match.geometry
 
 
-def constraint_areas(
-    event: Mapping[str, object],
+def constraint_regions(
+    constraints: str,
     inputs: LayerInputs,
     deps: Mapping[str, gpd.GeoDataFrame],
 ) -> dict[str, BaseGeometry]:
-    """The named areas that constrain *event*'s location, in longitude/latitude.
+    """The named areas a ``constraints`` cell names, in longitude/latitude.
 
-    The first is always the geodesic disc of ``uncertainty_m`` around the
-    anchor point; the rest come from the event's ``constraints``. Every area
-    is used as published, with no tolerance: the governorates share the
-    countries' boundaries exactly (see ``data/README.md``).
+    Every area is used as published, with no tolerance: the governorates
+    share the countries' boundaries exactly (see ``data/README.md``).
     """
-    radius_km = float(event["uncertainty_m"]) / 1000
-    disc = geodesic_disc(
-        float(event["lon"]), float(event["lat"]), float(event["uncertainty_m"])
-    )
-    areas: dict[str, BaseGeometry] = {
-        f"within {radius_km:g} km of {event['location']}": disc
-    }
+    areas: dict[str, BaseGeometry] = {}
     countries = inputs.reference.countries.to_crs(WGS84)
     admin1 = inputs.reference.admin1.to_crs(WGS84)
-    for kind, value in parse_constraints(str(event["constraints"])):
+    for kind, value in parse_constraints(constraints):
         if kind == "country":
             geometry = _one(countries, "iso_a3", value, "country")
             label = str(countries.loc[geometry.index[0], "name"])
@@ -77,6 +69,28 @@ def constraint_areas(
             width = float(deps["border_corridor"]["half_width_km"].iloc[0])
             name = f"in the Iraq-Syria border corridor (border +/- {width:g} km)"
         areas[name] = shapely.union_all(geometry.values)
+    return areas
+
+
+def disc_name(radius_m: float, location: object) -> str:
+    """How a derivation names the disc of an event's radius around its anchor."""
+    return f"within {radius_m / 1000:g} km of {location}"
+
+
+def constraint_areas(
+    event: Mapping[str, object],
+    inputs: LayerInputs,
+    deps: Mapping[str, gpd.GeoDataFrame],
+) -> dict[str, BaseGeometry]:
+    """The named areas that constrain *event*'s location, in longitude/latitude.
+
+    The first is always the geodesic disc of ``uncertainty_m`` around the
+    anchor point; the rest come from the event's ``constraints``.
+    """
+    radius = float(str(event["uncertainty_m"]))
+    disc = geodesic_disc(float(str(event["lon"])), float(str(event["lat"])), radius)
+    areas: dict[str, BaseGeometry] = {disc_name(radius, event["location"]): disc}
+    areas.update(constraint_regions(str(event["constraints"]), inputs, deps))
     return areas
 
 
