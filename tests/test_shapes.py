@@ -182,3 +182,21 @@ def test_geodesic_buffer_rejects_bad_input():
 def test_geodesic_area_matches_pi_r_squared():
     disc = geodesic_disc(40.92, 34.45, 10_000)
     assert geodesic_area_km2(disc) == pytest.approx(math.pi * 100, rel=0.001)
+
+
+def test_many_discs_at_once_are_true_to_the_ellipsoid():
+    geod = Geod(ellps="WGS84")
+    lon = np.array([40.92, 44.28, 57.0, 35.5])
+    lat = np.array([34.45, 35.51, 25.9, 33.9])
+    radius = np.array([100.0, 5_000.0, 50_000.0, 600_000.0])
+    discs = shapes.geodesic_discs(lon, lat, radius)
+    assert len(discs) == 4
+    for disc, x0, y0, r in zip(discs, lon, lat, radius, strict=True):
+        ring = np.asarray(disc.exterior.coords)
+        # Vertices on the circle, and edge midpoints no more than 0.1 % inside.
+        mid = (ring[:-1] + ring[1:]) / 2
+        for points, low in ((ring, 0.9999), (mid, 0.999)):
+            _, _, d = geod.inv(
+                np.full(len(points), x0), np.full(len(points), y0), *points.T
+            )
+            assert (d / r > low).all() and (d / r < 1.0001).all()
