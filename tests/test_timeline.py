@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from layers.page.timeline import (
     EXACT_OPACITY,
+    MAX_MARKS,
     SPAN_OPACITY,
     TIMELINE_SELECTION,
     selected_event_id,
@@ -67,3 +69,17 @@ def test_colours_are_the_maps(spec):
     assert scale["domain"]
     for kind, colour in zip(scale["domain"], scale["range"], strict=True):
         assert EVENT_COLOURS[kind] == colour
+
+
+def test_a_large_selection_is_counted_per_week_not_drawn_event_by_event(layers):
+    events = layers["events"]
+    copies = -(-(MAX_MARKS + 1) // len(events))
+    many = pd.concat([events] * copies, ignore_index=True)
+    many["event_id"] = [f"E{i}" for i in range(len(many))]
+    spec = timeline_chart(many).to_dict()
+    rows = _rows(spec)
+    # Every event is counted once, and far fewer marks than events are sent.
+    assert sum(r["events"] for r in rows) == len(many)
+    assert len(rows) < len(many) / 5
+    assert f"{len(many):,} events" in spec["title"]
+    assert TIMELINE_SELECTION in {p["name"] for p in spec["params"]}

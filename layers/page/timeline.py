@@ -24,6 +24,51 @@ from layers.sources.schema import TIME_PRECISION
 TIMELINE_SELECTION = "event_pick"
 #: Fill opacity of an event known to the day, and of one known less precisely.
 EXACT_OPACITY, SPAN_OPACITY = 0.9, 0.18
+#: Above this many events the timeline shows counts per week and type (one
+#: lane per event would be taller than any screen); filter to see each one.
+MAX_MARKS = 300
+
+
+def _counts_chart(events: gpd.GeoDataFrame) -> alt.Chart:
+    """Events per week and type, stacked: the timeline of a large selection."""
+    week = events["date_start"].dt.to_period("W").dt.start_time
+    counts = (
+        pd.DataFrame({"week": week, "type": events["sub_event_type"].astype(str)})
+        .groupby(["week", "type"], sort=True)
+        .size()
+        .rename("events")
+        .reset_index()
+    )
+    types = sorted(set(counts["type"]))
+    colours = [EVENT_COLOURS.get(t, DEFAULT_EVENT_COLOUR) for t in types]
+    # The page listens to this selection; a week picks no single event.
+    pick = alt.selection_point(
+        name=TIMELINE_SELECTION, fields=["week"], on="click", empty=False
+    )
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X("week:T", title="Week (by start date)"),
+            y=alt.Y("events:Q", title="Events", stack=True),
+            color=alt.Color(
+                "type:N",
+                scale=alt.Scale(domain=types, range=colours),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("week:T", title="week of"),
+                "type",
+                alt.Tooltip("events:Q", title="events", format=","),
+            ],
+        )
+        .add_params(pick)
+        .properties(
+            height=260,
+            title=f"{len(events):,} events, counted per week: narrow the filters to "
+            f"{MAX_MARKS} or fewer to see each event and its date precision",
+        )
+    )
 
 
 def _frame(events: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -55,8 +100,10 @@ def timeline_chart(events: gpd.GeoDataFrame) -> alt.Chart:
     Returns
     -------
     An Altair chart with a click selection named :data:`TIMELINE_SELECTION`
-    on ``event_id``.
+    on ``event_id``; above :data:`MAX_MARKS` events, counts per week and type.
     """
+    if len(events) > MAX_MARKS:
+        return _counts_chart(events)
     frame = _frame(events)
     types = sorted(set(frame["type"]))
     colours = [EVENT_COLOURS.get(t, DEFAULT_EVENT_COLOUR) for t in types]
