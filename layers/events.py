@@ -21,6 +21,8 @@ SITE_CLASSES = ("P1", "P2")
 #: ``geometry_kind`` values: a point where the site is known to its radius, an
 #: area (zone or uncertainty disc) everywhere else.
 SITE, AREA = "site", "area"
+#: shapely type ids: a geometry collection, and (multi)polygons.
+_COLLECTION, _POLYGONAL = 7, (3, 6)
 
 
 def describe_precision(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -65,6 +67,18 @@ def _disc_derivations(events: pd.DataFrame) -> pd.Series:
     )
 
 
+def _polygonal(geometries: np.ndarray) -> np.ndarray:
+    """Keep only the areas of cut discs (a cut along an edge can leave lines)."""
+    out = np.asarray(geometries, dtype=object)
+    mixed = np.flatnonzero(shapely.get_type_id(out) == _COLLECTION)
+    for i in mixed:  # rare: only discs cut exactly along a constraint's edge
+        parts = shapely.get_parts(out[i])
+        out[i] = shapely.union_all(
+            parts[np.isin(shapely.get_type_id(parts), _POLYGONAL)]
+        )
+    return out
+
+
 def _cut_areas(
     events: pd.DataFrame,
     discs: np.ndarray,
@@ -97,7 +111,7 @@ def _cut_areas(
         inside = shapely.contains_properly(region, discs[rows])
         cut = rows[~inside]
         if len(cut):
-            out[cut] = shapely.intersection(discs[cut], region)
+            out[cut] = _polygonal(shapely.intersection(discs[cut], region))
         empty = shapely.is_empty(out[rows]) | (shapely.area(out[rows]) == 0)
         if empty.any():
             first = events.iloc[rows[np.flatnonzero(empty)[0]]]
