@@ -40,7 +40,7 @@ _GULF = ("SAU", "KWT", "QAT", "BHR", "ARE", "OMN", "IRN")
 #: Open water in the Gulf of Oman and the Persian Gulf (west, south, east, north).
 _SEA_BOXES = ((56.6, 24.6, 58.4, 25.4), (50.0, 27.2, 51.8, 28.4))
 #: Share of events by precision class, and the radius range drawn for each.
-_CLASSES = {
+CLASSES = {
     "P1": (0.08, 10.0, 100.0),
     "P2": (0.37, 500.0, 10_000.0),
     "P3": (0.30, 5_000.0, 50_000.0),
@@ -168,12 +168,12 @@ def make_catalogue(n: int, *, seed: int = 0) -> dict[str, pd.DataFrame]:
     country, admin1, lon, lat = _places(rng, areas, n)
     at_sea = country == ""
 
-    klass = rng.choice(list(_CLASSES), size=n, p=[v[0] for v in _CLASSES.values()])
+    klass = rng.choice(list(CLASSES), size=n, p=[v[0] for v in CLASSES.values()])
     klass[at_sea] = rng.choice(["P2", "P3"], size=int(at_sea.sum()))
     radius = np.zeros(n)
     geo_precision = np.full(n, "", dtype=object)
     where_prec = np.full(n, "", dtype=object)
-    for name, (_, low, high) in _CLASSES.items():
+    for name, (_, low, high) in CLASSES.items():
         rows = klass == name
         spec = PRECISION_CLASSES[name]
         radius[rows] = np.round(rng.uniform(low, high, rows.sum()))

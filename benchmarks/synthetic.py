@@ -14,17 +14,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from benchmarks.make_catalogue import CLASSES
 from layers.map.style import EVENT_COLOURS
 
-#: (share, smallest radius m, largest radius m) per precision class.
-CLASSES = {
-    "P1": (0.08, 10.0, 100.0),
-    "P2": (0.37, 500.0, 10_000.0),
-    "P3": (0.30, 5_000.0, 50_000.0),
-    "P4": (0.10, 50_000.0, 300_000.0),
-    "P5": (0.10, 20_000.0, 300_000.0),
-    "P6": (0.05, 100_000.0, 1_000_000.0),
-}
 #: (west, south, east, north, share)
 BOXES = ((38.8, 29.1, 48.5, 37.3, 0.8), (48.0, 24.0, 58.0, 28.0, 0.2))
 
@@ -38,8 +30,9 @@ def synthetic_events(n: int, *, seed: int = 0) -> gpd.GeoDataFrame:
     lat = rng.uniform(south, north)
     codes = list(CLASSES)
     klass = rng.choice(codes, size=n, p=[CLASSES[c][0] for c in codes])
-    low = np.array([CLASSES[c][1] for c in klass])
-    high = np.array([CLASSES[c][2] for c in klass])
+    bounds = pd.DataFrame(CLASSES, index=["share", "low", "high"]).T
+    low = bounds["low"].reindex(klass).to_numpy()
+    high = bounds["high"].reindex(klass).to_numpy()
     radius = np.round(np.exp(rng.uniform(np.log(low), np.log(high))), -1)
     types = np.array(list(EVENT_COLOURS))
     sub_type = types[rng.integers(0, len(types), n)]
