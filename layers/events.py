@@ -28,10 +28,9 @@ _COLLECTION, _POLYGONAL = 7, (3, 6)
 def describe_precision(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Add ``precision`` and ``time_precision_text``, the codes in words (new frame)."""
     out = frame.copy()
-    out["precision"] = [
-        f"{klass}: {PRECISION_CLASSES[klass][0]}" for klass in out["precision_class"]
-    ]
-    out["time_precision_text"] = [TIME_PRECISION[int(t)] for t in out["time_precision"]]
+    words = {k: f"{k}: {v[0]}" for k, v in PRECISION_CLASSES.items()}
+    out["precision"] = out["precision_class"].map(words)
+    out["time_precision_text"] = out["time_precision"].astype(int).map(TIME_PRECISION)
     return out
 
 
