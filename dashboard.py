@@ -12,7 +12,8 @@ from streamlit_folium import st_folium
 
 from geo.errors import StrikeMapError
 from geo.safe import markdown_text
-from layers import sources
+from layers import catalogue as catalogue_wing
+from layers.catalogue.reference import read_reference
 from layers.map import assets, channel
 from layers.map import build as map_build
 from layers.map import data as map_data
@@ -22,7 +23,6 @@ from layers.page.files import Source, Upload
 from layers.page.view import Options, ViewState
 from layers.params import LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, build_layers
-from layers.sources.reference import read_reference
 
 HERE = Path(__file__).resolve().parent
 KEY = view.WIDGET_KEYS
@@ -79,7 +79,7 @@ def _render_upload(base: Source) -> Upload:
 
 
 def _open_catalogue() -> tuple[Source, bytes | None, LayerInputs] | None:
-    catalogue = sources.resolve_catalogue_path()
+    catalogue = catalogue_wing.resolve_catalogue_path()
     try:
         assets.install_static_assets(HERE / "static")
         source, data = _render_upload((str(catalogue), files.files_stamp(catalogue)))

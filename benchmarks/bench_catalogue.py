@@ -25,8 +25,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.make_catalogue import make_catalogue  # noqa: E402
-from layers.sources import validate_tables, write_catalogue  # noqa: E402
-from layers.sources.native import write_text_tables  # noqa: E402
+from layers.catalogue import validate_tables, write_catalogue  # noqa: E402
+from layers.catalogue.store.native import write_text_tables  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 
@@ -36,8 +36,8 @@ _CHILD = """
 import json, sys, time
 sys.path.insert(0, {root!r})
 import pandas as pd
-from layers.sources import read_catalogue
-from layers.sources.geography import shipped_areas
+from layers.catalogue import read_catalogue
+from layers.catalogue.check.geography import shipped_areas
 def high_water_mb():  # VmHWM: peak resident memory of this process (Linux)
     with open("/proc/self/status") as status:
         for line in status:

@@ -62,6 +62,8 @@ def _map_share(catalogue_dir: str | None, repeat: int = 10) -> tuple[float, floa
     """Median ms of the map's work in one rerun, and of payload alone."""
     from streamlit_folium import _get_feature_group_string, _get_map_string
 
+    from layers.catalogue import read_catalogue
+    from layers.catalogue.reference import read_reference
     from layers.map.build import DataLayer, build_shell
     from layers.map.channel import fitted_view
     from layers.map.data import prepare_layers, view_payload
@@ -70,8 +72,6 @@ def _map_share(catalogue_dir: str | None, repeat: int = 10) -> tuple[float, floa
     from layers.page.view import default_state, options_for
     from layers.params import LayerInputs, LayerParams
     from layers.registry import build_layers
-    from layers.sources import read_catalogue
-    from layers.sources.reference import read_reference
 
     catalogue = read_catalogue(catalogue_dir) if catalogue_dir else read_catalogue()
     inputs = LayerInputs(read_reference(), catalogue)

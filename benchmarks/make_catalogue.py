@@ -23,15 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from layers.sources import validate_tables, write_catalogue  # noqa: E402
-from layers.sources.geography import Areas, shipped_areas  # noqa: E402
-from layers.sources.native import write_text_tables  # noqa: E402
-from layers.sources.schema import (  # noqa: E402
+from layers.catalogue import validate_tables, write_catalogue  # noqa: E402
+from layers.catalogue.check.geography import Areas, shipped_areas  # noqa: E402
+from layers.catalogue.model import (  # noqa: E402
     ACLED_TYPES,
     CONFIDENCE_GRADES,
     PRECISION_CLASSES,
     UCDP_OVER_WATER,
 )
+from layers.catalogue.store.native import write_text_tables  # noqa: E402
 
 _GEOD = Geod(ellps="WGS84")
 #: Share of events by where they are.

@@ -7,6 +7,15 @@ import sys
 from pathlib import Path
 
 from geo.errors import StrikeMapError
+from layers.catalogue import (
+    FORMATS as CATALOGUE_FORMATS,
+)
+from layers.catalogue import (
+    read_catalogue,
+    resolve_catalogue_path,
+    write_catalogue,
+)
+from layers.catalogue.reference import read_reference
 from layers.export import FORMATS, export_layers
 from layers.params import (
     CORRIDOR_HALF_WIDTH_KM,
@@ -17,15 +26,6 @@ from layers.params import (
     width_km_argument,
 )
 from layers.registry import LAYER_NAMES, LAYERS, build_layers
-from layers.sources import (
-    FORMATS as CATALOGUE_FORMATS,
-)
-from layers.sources import (
-    read_catalogue,
-    resolve_catalogue_path,
-    write_catalogue,
-)
-from layers.sources.reference import read_reference
 
 _WIDTHS = "from {:g} to {:g}".format(*WIDTH_RANGE_KM)
 

@@ -12,8 +12,8 @@ import shapely
 from geo.crs import WGS84
 from geo.errors import ContradictoryConstraintsError
 from geo.shapes import geodesic_discs
+from layers.catalogue.check.validate import PRECISION_CLASSES, TIME_PRECISION
 from layers.params import LayerInputs, LayerParams
-from layers.sources.catalogue import PRECISION_CLASSES, TIME_PRECISION
 
 #: Precision classes whose site is known to its radius: a named town or
 #: facility, or better. Every other event is exported as an area.

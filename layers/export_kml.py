@@ -25,9 +25,9 @@ import pandas as pd
 from geo.crs import WGS84
 from geo.safe import html_text, safe_url
 from geo.shapes import geodesic_disc
+from layers.catalogue.model import PRECISION_CLASSES
 from layers.map.style import DEFAULT_EVENT_COLOUR, EVENT_COLOURS
 from layers.registry import get_layer
-from layers.sources.schema import PRECISION_CLASSES
 
 KML_MEDIA_TYPE = "application/vnd.google-earth.kml+xml"
 KML_NS = "http://www.opengis.net/kml/2.2"

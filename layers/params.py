@@ -6,8 +6,8 @@ import argparse
 from dataclasses import dataclass
 
 from geo.crs import aeqd_crs
-from layers.sources.catalogue import Catalogue
-from layers.sources.reference import Reference
+from layers.catalogue.check.validate import Catalogue
+from layers.catalogue.reference import Reference
 
 #: Half-width of the Euphrates valley corridor. The river's floodplain and the
 #: irrigated belt, towns and roads along it in Deir ez-Zor and Anbar lie within

@@ -11,9 +11,9 @@ from shapely.geometry.base import BaseGeometry
 from geo.crs import WGS84
 from geo.errors import StrikeMapError
 from geo.shapes import geodesic_area_km2, geodesic_disc, intersect_constraints
+from layers.catalogue.check.validate import EVENT_COLUMNS, parse_constraints
 from layers.events import describe_precision
 from layers.params import LayerInputs, LayerParams
-from layers.sources.catalogue import EVENT_COLUMNS, parse_constraints
 
 #: The catalogue group of the five strikes of 29 December 2019.
 STRIKE_GROUP = "US-STRIKES-20191229"

@@ -9,10 +9,10 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, Polygon
 
+from layers.catalogue import CATALOGUE_DIR, read_catalogue
+from layers.catalogue.reference import read_reference
 from layers.params import LayerInputs, LayerParams
 from layers.registry import build_layers
-from layers.sources import CATALOGUE_DIR, read_catalogue
-from layers.sources.reference import read_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -8,9 +8,9 @@ import pytest
 import shapely
 
 from geo.shapes import geodesic_disc
-from layers.sources import read_catalogue
-from layers.sources.acled import GEO_PRECISION, to_tables
-from layers.sources.errors import CatalogueError, CatalogueErrors
+from layers.catalogue import read_catalogue
+from layers.catalogue.errors import CatalogueError, CatalogueErrors
+from layers.catalogue.importers.acled import GEO_PRECISION, to_tables
 
 IMPORTS = Path(__file__).resolve().parent / "data" / "imports"
 ACLED = IMPORTS / "acled_strikes.csv"

@@ -21,12 +21,12 @@ if not HAVE_CHROMIUM:
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
+from layers.catalogue import read_catalogue  # noqa: E402
 from layers.map.build import build_map  # noqa: E402
 from layers.page.card import LINK_WITHHELD  # noqa: E402
 from layers.page.downloads import downloads  # noqa: E402
 from layers.params import LayerInputs, LayerParams  # noqa: E402
 from layers.registry import build_layers  # noqa: E402
-from layers.sources import read_catalogue  # noqa: E402
 from tests.browser_support import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,

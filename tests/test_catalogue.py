@@ -11,15 +11,15 @@ import pandas as pd
 import pytest
 from pyproj import Geod
 
-from layers.sources import (
+from layers.catalogue import (
     read_catalogue,
     resolve_catalogue_path,
     validate_tables,
     write_catalogue,
 )
-from layers.sources.errors import CatalogueError, CatalogueErrors
-from layers.sources.native import text_tables, write_text_tables
-from layers.sources.schema import PRECISION_CLASSES, TABLE_COLUMNS
+from layers.catalogue.errors import CatalogueError, CatalogueErrors
+from layers.catalogue.model import PRECISION_CLASSES, TABLE_COLUMNS
+from layers.catalogue.store.native import text_tables, write_text_tables
 from tests.conftest import ABU_KAMAL, AL_QAIM_GEONAMES, AL_QAIM_WIKIPEDIA, ROOT
 
 sys.path.insert(0, str(ROOT))

@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from layers.sources import cells
-from layers.sources.cells import Problems, Table
-from layers.sources.errors import CatalogueError, CatalogueErrors
+from layers.catalogue.check import cells
+from layers.catalogue.check.cells import Problems, Table
+from layers.catalogue.errors import CatalogueError, CatalogueErrors
 
 
 def _table(**columns: list[str]) -> Table:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from layers.__main__ import main
-from layers.sources import read_catalogue
+from layers.catalogue import read_catalogue
 from tests.conftest import DATA
 
 

@@ -255,7 +255,7 @@ def test_a_missing_reference_file_is_an_install_problem(monkeypatch):
     import streamlit as st
 
     from geo.errors import StrikeMapError
-    from layers.sources import reference
+    from layers.catalogue import reference
 
     def missing():
         raise StrikeMapError("data/reference/countries.geojson: file not found")

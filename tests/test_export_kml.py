@@ -13,11 +13,11 @@ import pyogrio
 import pytest
 
 from layers.__main__ import main
+from layers.catalogue import read_catalogue
 from layers.export import layers_zip
 from layers.export_kml import KML_NS, description_html, layer_kml
 from layers.params import LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, build_layers
-from layers.sources import read_catalogue
 
 DATA = Path(__file__).resolve().parent / "data"
 NS = {"k": KML_NS}
@@ -151,7 +151,7 @@ def test_country_only_events_have_no_geometry_in_kml(tmp_path, reference):
 
 
 def test_exported_kml_opens_again_as_events(layers, catalogue):
-    from layers.sources import read_upload
+    from layers.catalogue import read_upload
 
     again = read_upload("events.kml", layer_kml("events", layers["events"]).encode())
     before = catalogue.events.set_index("event_id")

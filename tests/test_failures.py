@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo.errors import ContradictoryConstraintsError, StrikeMapError
+from layers.catalogue.errors import CatalogueError
 from layers.page.failures import (
     build_failure,
     catalogue_failure,
@@ -12,7 +13,6 @@ from layers.page.failures import (
     reference_failure,
     static_failure,
 )
-from layers.sources.errors import CatalogueError
 
 CATALOGUE = Path("data/catalogue")
 

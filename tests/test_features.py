@@ -8,9 +8,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, Polygon
 
-from layers.sources import read_catalogue, read_upload
-from layers.sources.errors import CatalogueError, CatalogueErrors
-from layers.sources.features import to_tables
+from layers.catalogue import read_catalogue, read_upload
+from layers.catalogue.errors import CatalogueError, CatalogueErrors
+from layers.catalogue.importers.features import to_tables
 
 IMPORTS = Path(__file__).resolve().parent / "data" / "imports"
 

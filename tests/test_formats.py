@@ -10,19 +10,19 @@ import pandas as pd
 import pytest
 
 from layers.__main__ import main
-from layers.params import LayerInputs, LayerParams
-from layers.registry import build_layers
-from layers.sources import (
+from layers.catalogue import (
     CATALOGUE_DIR,
     merge_catalogues,
     read_catalogue,
     read_upload,
     resolve_catalogue_path,
 )
-from layers.sources.errors import CatalogueError
-from layers.sources.formats import MAX_UPLOAD_MB, detect, to_tables
-from layers.sources.reference import read_reference
-from layers.sources.schema import TABLE_COLUMNS, TABLE_FILES
+from layers.catalogue.errors import CatalogueError
+from layers.catalogue.model import TABLE_COLUMNS, TABLE_FILES
+from layers.catalogue.open import MAX_UPLOAD_MB, detect, to_tables
+from layers.catalogue.reference import read_reference
+from layers.params import LayerInputs, LayerParams
+from layers.registry import build_layers
 
 ROOT = Path(__file__).resolve().parent.parent
 IMPORTS = Path(__file__).resolve().parent / "data" / "imports"

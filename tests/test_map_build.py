@@ -13,6 +13,8 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import shape
 
+from layers.catalogue import read_catalogue
+from layers.catalogue.model import PRECISION_CLASSES
 from layers.map.assets import ENGINE_SOURCE
 from layers.map.build import (
     CHANNEL_KEY,
@@ -35,8 +37,6 @@ from layers.map.legend import legend_rows, precision_words
 from layers.map.style import HATCH_ID
 from layers.params import LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, LAYERS, build_layers
-from layers.sources import read_catalogue
-from layers.sources.schema import PRECISION_CLASSES
 from tests.conftest import DATA
 
 CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "netdna")

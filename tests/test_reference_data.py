@@ -11,7 +11,7 @@ from pyproj import Geod
 from shapely.geometry import Point
 
 from layers.border_corridor import border_line
-from layers.sources.reference import REFERENCE_DIR, REFERENCE_FILES
+from layers.catalogue.reference import REFERENCE_DIR, REFERENCE_FILES
 from tests.conftest import ABU_KAMAL, AL_QAIM_GEONAMES, AL_QAIM_WIKIPEDIA, BORDER_KM
 
 GEOD = Geod(ellps="WGS84")

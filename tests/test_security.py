@@ -19,12 +19,12 @@ from streamlit.testing.v1 import AppTest
 
 from geo.safe import csv_cell
 from layers.__main__ import main as cli
+from layers.catalogue import read_catalogue
 from layers.map.build import build_map, map_html
 from layers.page.card import LINK_WITHHELD, card_html
 from layers.page.downloads import downloads
 from layers.params import LayerInputs, LayerParams
 from layers.registry import build_layers
-from layers.sources import read_catalogue
 from tests.conftest import DATA, ROOT
 from tests.hostile import EVIL_HOST, JINJA, assert_inert, decoded
 

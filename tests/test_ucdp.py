@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from layers.sources import read_catalogue
-from layers.sources.errors import CatalogueErrors
-from layers.sources.ucdp import stated_radius_m, to_tables
+from layers.catalogue import read_catalogue
+from layers.catalogue.errors import CatalogueErrors
+from layers.catalogue.importers.ucdp import stated_radius_m, to_tables
 
 IMPORTS = Path(__file__).resolve().parent / "data" / "imports"
 UCDP = IMPORTS / "ucdp_strikes.csv"

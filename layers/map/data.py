@@ -22,13 +22,13 @@ import pandas as pd
 import shapely
 
 from geo.crs import WGS84
+from layers.catalogue.model import PRECISION_CLASSES
 from layers.map.style import (
     DEFAULT_EVENT_COLOUR,
     EVENT_COLOURS,
     FIELD_LABELS,
 )
 from layers.registry import LAYERS, LayerSpec
-from layers.sources.schema import PRECISION_CLASSES
 
 #: Display simplification of context layers, in degrees: the fine level (about
 #: 300 m) is under a pixel at the strike-area zoom; the coarse one (about 2 km)

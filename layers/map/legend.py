@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from layers.catalogue.model import PRECISION_CLASSES
 from layers.map.style import EVENT_COLOURS, HATCH_ID, PRECISION_DRAWING, SEA_COLOUR
 from layers.registry import LAYERS, LayerSpec
-from layers.sources.schema import PRECISION_CLASSES
 
 _HATCH_CSS = (
     "background:repeating-linear-gradient(45deg,#b30000 0 2px,"

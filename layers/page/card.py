@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from geo.safe import html_text, safe_url
-from layers.sources.catalogue import PRECISION_CLASSES, TIME_PRECISION
+from layers.catalogue.check.validate import PRECISION_CLASSES, TIME_PRECISION
 
 #: What the card says in place of a link it will not make.
 LINK_WITHHELD = "link withheld, not an http(s) address"

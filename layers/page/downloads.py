@@ -12,11 +12,11 @@ import pandas as pd
 
 from geo.geojson import GEOJSON_MEDIA_TYPE
 from geo.safe import csv_cell
+from layers.catalogue.check.validate import EVENT_COLUMNS
 from layers.export import layer_geojson, layers_zip
 from layers.map.assets import inline_leaflet
 from layers.map.build import map_html
 from layers.params import LayerParams
-from layers.sources.catalogue import EVENT_COLUMNS
 
 #: Layers whose shape depends on the widths, and which width.
 WIDTH_DEPENDENT = {

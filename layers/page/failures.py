@@ -14,7 +14,7 @@ from pathlib import Path
 
 from geo.errors import ContradictoryConstraintsError, StrikeMapError
 from geo.safe import markdown_text
-from layers.sources.errors import CatalogueError
+from layers.catalogue.errors import CatalogueError
 
 _OTHER_CATALOGUE = (
     "Catalogue in use: {path}. Set `STRIKEMAP_CATALOGUE` or pass "

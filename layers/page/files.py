@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from layers.sources import Catalogue, read_catalogue, read_with_upload
+from layers.catalogue import Catalogue, read_catalogue, read_with_upload
 
 #: (file name, modification time in ns, size in bytes) of each file.
 Stamp = tuple[tuple[str, int, int], ...]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from geo.safe import markdown_text
+from layers.catalogue import MAX_UPLOAD_MB, UPLOAD_MODES, UPLOAD_TYPES
 from layers.map.build import CHANNEL_KEY
 from layers.page.timeline import TIMELINE_SELECTION
-from layers.sources import MAX_UPLOAD_MB, UPLOAD_MODES, UPLOAD_TYPES
 
 PAGE_TITLE = "Strike map: 29 Dec 2019"
 TITLE = "US strikes on Kata'ib Hezbollah, 29 December 2019"

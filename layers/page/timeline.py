@@ -17,8 +17,8 @@ import altair as alt
 import geopandas as gpd
 import pandas as pd
 
+from layers.catalogue.model import TIME_PRECISION
 from layers.map.style import DEFAULT_EVENT_COLOUR, EVENT_COLOURS
-from layers.sources.schema import TIME_PRECISION
 
 #: Name of the chart's click selection (``selection_mode`` of ``st.altair_chart``).
 TIMELINE_SELECTION = "event_pick"

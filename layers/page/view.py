@@ -16,6 +16,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from layers.catalogue.model import CONFIDENCE_GRADES, PRECISION_CLASSES
 from layers.params import (
     CORRIDOR_HALF_WIDTH_KM,
     VALLEY_HALF_WIDTH_KM,
@@ -23,7 +24,6 @@ from layers.params import (
     LayerParams,
 )
 from layers.registry import LAYER_NAMES, LAYERS
-from layers.sources.schema import CONFIDENCE_GRADES, PRECISION_CLASSES
 
 #: The default time window: from the 2019 Gulf incidents the reporting cites as
 #: context (Fujairah 12 May, the Gulf of Oman tankers, the RQ-4, Abqaiq and

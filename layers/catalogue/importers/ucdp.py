@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from layers.sources.catalogue import Catalogue
-from layers.sources.errors import CatalogueError
-from layers.sources.importing import (
+from layers.catalogue.check.validate import Catalogue
+from layers.catalogue.errors import CatalogueError
+from layers.catalogue.importers.importing import (
     Problems,
     Tables,
     admin1_names,
@@ -36,7 +36,7 @@ from layers.sources.importing import (
     to_catalogue,
     whole_number_text,
 )
-from layers.sources.schema import SOURCE_COLUMNS
+from layers.catalogue.model import SOURCE_COLUMNS
 
 #: The columns a UCDP GED file must have (others are ignored or optional).
 REQUIRED_COLUMNS = (

@@ -18,11 +18,11 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from layers.sources.catalogue import Catalogue, validate_tables
-from layers.sources.errors import CatalogueError, CatalogueErrors
-from layers.sources.reference import Reference
-from layers.sources.schema import TABLE_COLUMNS, TABLE_FILES
-from layers.sources.tables import (
+from layers.catalogue.check.validate import Catalogue, validate_tables
+from layers.catalogue.errors import CatalogueError, CatalogueErrors
+from layers.catalogue.model import TABLE_COLUMNS, TABLE_FILES
+from layers.catalogue.reference import Reference
+from layers.catalogue.store.tables import (
     read_csv_table,
     read_parquet_table,
     strings,

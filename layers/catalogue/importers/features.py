@@ -29,9 +29,9 @@ import pandas as pd
 import pyogrio
 
 from geo.crs import WGS84
-from layers.sources.catalogue import Catalogue
-from layers.sources.errors import CatalogueError
-from layers.sources.importing import (
+from layers.catalogue.check.validate import Catalogue
+from layers.catalogue.errors import CatalogueError
+from layers.catalogue.importers.importing import (
     Problems,
     Tables,
     claims_frame,
@@ -46,7 +46,7 @@ from layers.sources.importing import (
     to_catalogue,
     whole_number_text,
 )
-from layers.sources.schema import (
+from layers.catalogue.model import (
     ACLED_TYPES,
     CONFIDENCE_GRADES,
     PRECISION_CLASSES,

@@ -15,9 +15,10 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from layers.sources.catalogue import Catalogue, validate_tables
-from layers.sources.errors import CatalogueError, CatalogueErrors
-from layers.sources.formats import (
+from layers.catalogue.check.validate import Catalogue, validate_tables
+from layers.catalogue.errors import CatalogueError, CatalogueErrors
+from layers.catalogue.model import CATALOGUE_DIR, TABLE_FILES
+from layers.catalogue.open import (
     MAX_UPLOAD_MB,
     UPLOAD_MODES,
     UPLOAD_TYPES,
@@ -25,7 +26,8 @@ from layers.sources.formats import (
     read_file,
     read_upload,
 )
-from layers.sources.native import (
+from layers.catalogue.reference import Reference
+from layers.catalogue.store.native import (
     FORMATS,
     PARQUET_FILES,
     catalogue_format,
@@ -34,8 +36,6 @@ from layers.sources.native import (
     write_catalogue_csv,
     write_catalogue_parquet,
 )
-from layers.sources.reference import Reference
-from layers.sources.schema import CATALOGUE_DIR, TABLE_FILES
 
 #: The environment variable that names the catalogue to open.
 CATALOGUE_ENV = "STRIKEMAP_CATALOGUE"
@@ -99,7 +99,7 @@ def read_catalogue(
     What *path* holds decides the reader (by content, not by name): a folder
     with ``events.parquet`` is a Parquet catalogue, a folder with
     ``events.csv`` (etc.) a CSV catalogue, and a single file is told apart by
-    its content (``layers.sources.formats``): an ACLED or UCDP GED CSV export,
+    its content (``layers.catalogue.open``): an ACLED or UCDP GED CSV export,
     GeoJSON, GeoPackage or KML of events, or a zip of a catalogue folder.
 
     Parameters

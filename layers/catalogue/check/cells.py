@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from layers.sources.errors import CatalogueError, CatalogueErrors
+from layers.catalogue.errors import CatalogueError, CatalogueErrors
 
 #: A decimal number in ASCII digits: optional sign, decimal point, exponent.
 #: Not accepted: ``3_5.5`` (Python's digit grouping), other scripts' digits,

@@ -15,17 +15,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from layers.sources import acled, features, ucdp
-from layers.sources.catalogue import Catalogue, validate_tables
-from layers.sources.errors import CatalogueError, CatalogueErrors
-from layers.sources.importing import (
+from layers.catalogue.check.validate import Catalogue, validate_tables
+from layers.catalogue.errors import CatalogueError, CatalogueErrors
+from layers.catalogue.importers import acled, features, ucdp
+from layers.catalogue.importers.importing import (
     FeatureError,
     Tables,
     read_csv_strings,
     require_columns,
 )
-from layers.sources.reference import Reference
-from layers.sources.schema import TABLE_COLUMNS, TABLE_FILES
+from layers.catalogue.model import TABLE_COLUMNS, TABLE_FILES
+from layers.catalogue.reference import Reference
 
 #: The largest file the page accepts, in MB (``.streamlit/config.toml`` sets
 #: ``server.maxUploadSize`` to the same): a year of ACLED events for the

@@ -24,15 +24,15 @@ import shapely
 from pyproj import Geod
 
 from geo.crs import WGS84, aeqd_crs
-from layers.sources.catalogue import Catalogue, validate_tables
-from layers.sources.errors import CatalogueError, CatalogueErrors
-from layers.sources.reference import REFERENCE_DIR, read_reference_file
-from layers.sources.schema import (
+from layers.catalogue.check.validate import Catalogue, validate_tables
+from layers.catalogue.errors import CatalogueError, CatalogueErrors
+from layers.catalogue.model import (
     CLAIM_COLUMNS,
     EVENT_COLUMNS,
     PRECISION_CLASSES,
     SOURCE_COLUMNS,
 )
+from layers.catalogue.reference import REFERENCE_DIR, read_reference_file
 
 _GEOD = Geod(ellps="WGS84")
 

@@ -21,12 +21,11 @@ import shapely
 from pyproj import Geod
 
 from geo.crs import WGS84
-from layers.sources import cells
-from layers.sources.cells import Problems, Table
-from layers.sources.errors import CatalogueError, CatalogueErrors
-from layers.sources.geography import Areas, areas_from, shipped_areas
-from layers.sources.reference import Reference
-from layers.sources.schema import (
+from layers.catalogue.check import cells
+from layers.catalogue.check.cells import Problems, Table
+from layers.catalogue.check.geography import Areas, areas_from, shipped_areas
+from layers.catalogue.errors import CatalogueError, CatalogueErrors
+from layers.catalogue.model import (
     ACLED_GEO_PRECISION,
     ACLED_TYPES,
     CATALOGUE_DIR,
@@ -47,7 +46,8 @@ from layers.sources.schema import (
     UCDP_OVER_WATER,
     UCDP_WHERE_PREC,
 )
-from layers.sources.tables import ROW
+from layers.catalogue.reference import Reference
+from layers.catalogue.store.tables import ROW
 
 #: Re-exported for code that imports the schema from here.
 __all__ = [
@@ -865,7 +865,7 @@ def validate_tables(
     ----------
     events, claims, sources
         The tables as all-string frames with the columns of the schema
-        (``layers.sources.schema``); other columns are ignored. An optional
+        (``layers.catalogue.model``); other columns are ignored. An optional
         integer column ``_row`` gives the row number to report (default:
         position + 2, the header being row 1).
     names

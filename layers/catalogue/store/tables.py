@@ -3,7 +3,7 @@
 Tables here are all-string frames, one column per schema column, exactly as a
 spreadsheet shows the cells. Structural problems (encoding, header, ragged rows,
 unclosed quotes) are raised with file and row; what the cells mean is checked by
-``layers.sources.catalogue``.
+``layers.catalogue.check.validate``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from geo.safe import CSV_PROTECTED, csv_cell
-from layers.sources.errors import CatalogueError, CatalogueErrors
+from layers.catalogue.errors import CatalogueError, CatalogueErrors
 
 #: Column holding the row number to report (spreadsheet rows, header = row 1).
 ROW = "_row"

@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from layers.sources.catalogue import Catalogue
-from layers.sources.errors import CatalogueError
-from layers.sources.importing import (
+from layers.catalogue.check.validate import Catalogue
+from layers.catalogue.errors import CatalogueError
+from layers.catalogue.importers.importing import (
     Problems,
     Tables,
     admin1_names,
@@ -35,7 +35,7 @@ from layers.sources.importing import (
     to_catalogue,
     whole_number_text,
 )
-from layers.sources.schema import ACLED_TYPES, SOURCE_COLUMNS
+from layers.catalogue.model import ACLED_TYPES, SOURCE_COLUMNS
 
 #: The columns an ACLED export must have (others are ignored or optional).
 REQUIRED_COLUMNS = (

@@ -14,7 +14,7 @@ import numpy as np
 import shapely
 from pyproj import CRS, Geod, Transformer
 
-from layers.sources.reference import Reference, read_reference
+from layers.catalogue.reference import Reference, read_reference
 
 _GEOD = Geod(ellps="WGS84")
 

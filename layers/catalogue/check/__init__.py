@@ -1,0 +1,1 @@
+"""Cell parsing and the rules a catalogue must pass."""

@@ -1,0 +1,1 @@
+"""Importers: foreign formats (ACLED, UCDP, vector files) to native tables."""

@@ -1,0 +1,1 @@
+"""Storage: CSV and GeoParquet tables."""
