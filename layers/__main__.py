@@ -16,6 +16,7 @@ from layers.catalogue import (
     write_catalogue,
 )
 from layers.catalogue.reference import read_reference
+from layers.catalogue.store import db_cli
 from layers.export import FORMATS, export_layers
 from layers.params import (
     CORRIDOR_HALF_WIDTH_KM,
@@ -61,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="catalogue to read (default: $STRIKEMAP_CATALOGUE or data/catalogue)",
     )
+    db_cli.add_database_option(export)
     export.add_argument(
         "--valley-km",
         type=width_km_argument,
@@ -90,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "--format", default="csv", choices=CATALOGUE_FORMATS, dest="fmt"
     )
+    db_cli.add_commands(commands)
     return parser
 
 
@@ -124,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "convert":
         return _convert(args)
+    if args.command == "db":
+        return db_cli.run(args)
     names = [n.strip() for n in args.layers.split(",") if n.strip()]
     unknown = [n for n in names if n not in LAYER_NAMES]
     if unknown or not names:
@@ -140,7 +145,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, f"error: {exc}\n")
     catalogue = args.catalogue or resolve_catalogue_path(argv=())
     try:
-        inputs = LayerInputs(read_reference(), read_catalogue(catalogue))
+        if args.database:  # the shared catalogue instead of a file
+            catalogue = db_cli.read_from_database(args.database)
+        else:
+            catalogue = read_catalogue(catalogue)
+        inputs = LayerInputs(read_reference(), catalogue)
         layers = build_layers(inputs, params, names)
         selected = {name: layers[name] for name in names}
         written = export_layers(selected, args.out, fmt=args.fmt)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the catalogue database (run by ``db init``)."""
