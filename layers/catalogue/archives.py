@@ -57,9 +57,7 @@ def declared_entries(data: bytes, *, name: str) -> int:
     return int(entries)
 
 
-def open_zip(
-    data: bytes, *, name: str, limits: Limits = LIMITS
-) -> zipfile.ZipFile:
+def open_zip(data: bytes, *, name: str, limits: Limits = LIMITS) -> zipfile.ZipFile:
     """The archive, its directory checked against *limits* before it is read.
 
     Raises
@@ -127,7 +125,8 @@ class Unpacked:
                         )
                     parts.append(chunk)
         except _BROKEN as exc:
-            raise CatalogueError(shown, f"cannot be unpacked ({_reason(exc)})") from None
+            problem = f"cannot be unpacked ({_reason(exc)})"
+            raise CatalogueError(shown, problem) from None
         return b"".join(parts)
 
 

@@ -29,8 +29,9 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from layers.catalogue import limits as limits_module
 from layers.catalogue.errors import CatalogueError
-from layers.catalogue.limits import LIMITS, Limits
+from layers.catalogue.limits import Limits
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Environment variables a worker keeps (what Python, PROJ and GDAL need).
@@ -126,9 +127,11 @@ def _limit_error(name: str, limits: Limits, limit: str) -> WorkerLimitError:
 
 
 def read_isolated(
-    kind: str, data: bytes, *, name: str, limits: Limits = LIMITS
+    kind: str, data: bytes, *, name: str, limits: Limits | None = None
 ) -> Reading:
     """The features of *data* (a ``geojson``, ``gpkg``, ``kml`` or ``kmz``).
+
+    *limits* default to ``limits.LIMITS`` (looked up at each call).
 
     Raises
     ------
@@ -141,6 +144,7 @@ def read_isolated(
     """
     from layers.catalogue.worker import rebuild
 
+    limits = limits or limits_module.LIMITS
     header = json.dumps({"kind": kind, "name": name, "limits": asdict(limits)})
     started = time.monotonic()
     process = subprocess.Popen(

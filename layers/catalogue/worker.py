@@ -5,8 +5,8 @@ KMZ file. It first holds itself to the file's memory and CPU limits
 (``setrlimit``), then reads a header line (JSON: kind, name, limits) and the
 file's bytes from stdin, and writes one answer to stdout:
 
-- ``OK <json>\\n`` and the features as GeoParquet bytes, or
-- ``ER <json>\\n``: the problem, with the feature and column where known.
+- ``OK <json>`` and a line break, then the features as GeoParquet bytes, or
+- ``ER <json>`` and a line break: the problem, with the feature and column where known.
 
 The JSON carries the worker's peak resident memory (``peak_mb``). Nothing is
 written to disk; the environment it gets holds no secrets (see
@@ -30,7 +30,7 @@ _KINDS = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "kml": "KML", "kmz": "KMZ"
 
 
 def peak_mb() -> float:
-    """This process's peak resident memory so far, in MB."""
+    """The peak resident memory of this process so far, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -109,4 +109,3 @@ def rebuild(fields: dict, *, name: str) -> CatalogueError:
 
 if __name__ == "__main__":
     sys.exit(run(sys.stdin.buffer, sys.stdout.buffer))
-

@@ -133,7 +133,8 @@ def read_kml(data: bytes, *, name: str, limits: Limits = LIMITS) -> gpd.GeoDataF
         placemarks; a ``FeatureError`` names the placemark (1 = the first)
         whose geometry or properties break the limits.
     """
-    records, depth = [], 0
+    records: list[dict] = []
+    depth = 0
     try:
         for event, element in iterparse(
             io.BytesIO(data), events=("start", "end"), forbid_dtd=True
