@@ -124,6 +124,8 @@ class Unpacked:
                             "for it); that is the most read from one archive",
                         )
                     parts.append(chunk)
+        except CatalogueError:
+            raise
         except _BROKEN as exc:
             problem = f"cannot be unpacked ({_reason(exc)})"
             raise CatalogueError(shown, problem) from None

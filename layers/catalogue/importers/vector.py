@@ -81,14 +81,30 @@ def legacy_crs(data: bytes, *, name: str) -> tuple[bytes, str | None]:
     return json.dumps(document).encode(), code
 
 
-def _gdal_layers(data: bytes, *, name: str, limits: Limits) -> list[gpd.GeoDataFrame]:
+def _gdal_layers(
+    kind: str, data: bytes, *, name: str, limits: Limits
+) -> list[gpd.GeoDataFrame]:
     import pyogrio
 
     frames, left = [], limits.features
+    # GeoJSON dates stay text, checked (and named by feature) by the importer.
+    options = {"DATE_AS_STRING": True} if kind == "geojson" else {}
+    # Layers by index: reading bytes names each layer after a temporary file.
     for layer in range(len(pyogrio.list_layers(data))):
-        frame = pyogrio.read_dataframe(
-            data, layer=layer, max_features=left + 1, datetime_as_string=True
-        )
+        try:
+            frame = pyogrio.read_dataframe(
+                data,
+                layer=layer,
+                max_features=left + 1,
+                datetime_as_string=True,
+                **options,
+            )
+        except ValueError as exc:  # GDAL's date, out of the calendar
+            raise CatalogueError(
+                name,
+                f"layer {layer + 1} holds a date that does not exist "
+                f"({exc}); check its date columns",
+            ) from None
         if not isinstance(frame, gpd.GeoDataFrame):
             continue  # a table without geometry (e.g. in a GeoPackage)
         left -= len(frame)
@@ -141,7 +157,7 @@ def read_features(
                     f"{limits.depth} levels are read",
                 )
             data, code = legacy_crs(data, name=name)
-        frames = _gdal_layers(data, name=name, limits=limits)
+        frames = _gdal_layers(kind, data, name=name, limits=limits)
         if code is not None:
             frames = [f.set_crs(code, allow_override=True) for f in frames]
     frames = [_wgs84(f) for f in frames if len(f)]
