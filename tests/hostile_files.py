@@ -138,12 +138,12 @@ def kmz_bomb(folder: Path, unpacked_mb: int = 1_024) -> Path:
     """A KMZ of about 1 MB whose ``doc.kml`` unpacks to *unpacked_mb* MB."""
     path = folder / "bomb.kmz"
     chunk = b" " * (1 << 20)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        with archive.open("doc.kml", "w", force_zip64=True) as member:
-            member.write(b"<kml><Document>")
-            for _ in range(unpacked_mb):
-                member.write(chunk)
-            member.write(b"</Document></kml>")
+    archive = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9)
+    with archive, archive.open("doc.kml", "w", force_zip64=True) as member:
+        member.write(b"<kml><Document>")
+        for _ in range(unpacked_mb):
+            member.write(chunk)
+        member.write(b"</Document></kml>")
     return path
 
 

@@ -203,3 +203,25 @@ def test_command_line_process_prints_no_traceback(tmp_path):
     assert done.returncode == 2
     assert "heavy_view.gpkg" in done.stderr and "MB to read" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("build", "words"),
+    [
+        (hostile.vrt_passwd, "GDAL virtual dataset"),
+        (hostile.gpkg_heavy_view, f"more than {limits.LIMITS.memory_mb:,} MB to read"),
+    ],
+    ids=["vrt", "memory"],
+)
+def test_page_names_a_refused_upload_and_keeps_the_map(build, words, tmp_path):
+    from tests.test_dashboard import _map_script, _run, _timeline_count, _upload
+
+    at = _run()
+    before = _timeline_count(at)
+    at = _upload(at, build(tmp_path))
+    assert not at.exception
+    message = at.sidebar.error[0].value
+    assert "was not loaded; the map shows what was loaded before" in message
+    assert words in message
+    assert _timeline_count(at) == before
+    assert _map_script(at)
