@@ -225,3 +225,30 @@ def test_page_names_a_refused_upload_and_keeps_the_map(build, words, tmp_path):
     assert words in message
     assert _timeline_count(at) == before
     assert _map_script(at)
+
+
+def test_readme_lists_the_limits_in_force():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for what, value in limits.limits_table():
+        assert f"| {what} | {value} |" in readme
+
+
+def test_a_file_waits_for_a_free_worker_then_is_named_busy():
+    from layers.catalogue.isolation import _slots
+
+    tight = replace(limits.LIMITS, workers=1, seconds=0.5)
+    slots = _slots(tight)
+    slots.acquire()  # another session's file holds the only worker
+    try:
+        with pytest.raises(WorkerLimitError) as info:
+            read_isolated("kml", b"<kml/>", name="queued.kml", limits=tight)
+    finally:
+        slots.release()
+    assert info.value.limit == "busy" and "queued.kml" in str(info.value)
+    reading = read_isolated(
+        "kml",
+        (hostile.IMPORTS / "events.kml").read_bytes(),
+        name="events.kml",
+        limits=replace(tight, seconds=limits.LIMITS.seconds),  # the same one slot
+    )
+    assert len(reading.frame) == 3

@@ -23,6 +23,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -72,10 +73,22 @@ WORKER_SETTINGS = {
 }
 
 
+_SLOTS: dict[int, threading.BoundedSemaphore] = {}
+_SLOTS_LOCK = threading.Lock()
+
+
+def _slots(limits: Limits) -> threading.BoundedSemaphore:
+    """The server-wide semaphore of ``limits.workers`` worker slots."""
+    with _SLOTS_LOCK:
+        return _SLOTS.setdefault(
+            limits.workers, threading.BoundedSemaphore(limits.workers)
+        )
+
+
 class WorkerLimitError(CatalogueError):
     """The worker reading a file hit its time or memory limit, or died.
 
-    ``limit`` is ``"seconds"``, ``"memory"`` or ``"crash"``.
+    ``limit`` is ``"seconds"``, ``"memory"``, ``"crash"`` or ``"busy"``.
     """
 
     def __init__(self, path: str, problem: str, *, limit: str) -> None:
@@ -118,6 +131,11 @@ def _limit_error(name: str, limits: Limits, limit: str) -> WorkerLimitError:
             f"this file took more than {limits.memory_mb:,} MB to read, the most "
             "one file may take; it was stopped (split it into smaller files)"
         )
+    elif limit == "busy":
+        problem = (
+            f"the server is reading {limits.workers} other files; this one waited "
+            f"{limits.seconds:g} s for its turn (try again in a minute)"
+        )
     else:
         problem = (
             "the reader stopped on this file (it is damaged or built to break "
@@ -145,8 +163,36 @@ def read_isolated(
     from layers.catalogue.worker import rebuild
 
     limits = limits or limits_module.LIMITS
+    slots = _slots(limits)
+    if not slots.acquire(timeout=limits.seconds):
+        raise _limit_error(name, limits, "busy")
+    try:
+        started = time.monotonic()
+        out, returncode = _run_worker(kind, data, name=name, limits=limits)
+    finally:
+        slots.release()
+    seconds = time.monotonic() - started
+    tag, _, rest = out.partition(b" ")
+    line, _, body = rest.partition(b"\n")
+    try:
+        fields = json.loads(line) if tag in (b"OK", b"ER") else {}
+    except ValueError:
+        tag, fields = b"", {}
+    if tag == b"OK" and returncode == 0:
+        frame = gpd.read_parquet(io.BytesIO(body))
+        return Reading(frame, float(fields.get("peak_mb", 0.0)), seconds)
+    if tag == b"ER" and "limit" not in fields:
+        raise rebuild(fields, name=name)
+    if fields.get("limit") == "memory" or returncode in (3, -6):
+        raise _limit_error(name, limits, "memory")
+    raise _limit_error(name, limits, "crash")
+
+
+def _run_worker(
+    kind: str, data: bytes, *, name: str, limits: Limits
+) -> tuple[bytes, int]:
+    """The worker's answer and exit status, or kill it at the deadline."""
     header = json.dumps({"kind": kind, "name": name, "limits": asdict(limits)})
-    started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "layers.catalogue.worker"],
         stdin=subprocess.PIPE,
@@ -162,18 +208,4 @@ def read_isolated(
         process.kill()
         process.communicate()
         raise _limit_error(name, limits, "seconds") from None
-    seconds = time.monotonic() - started
-    tag, _, rest = out.partition(b" ")
-    line, _, body = rest.partition(b"\n")
-    try:
-        fields = json.loads(line) if tag in (b"OK", b"ER") else {}
-    except ValueError:
-        tag, fields = b"", {}
-    if tag == b"OK" and process.returncode == 0:
-        frame = gpd.read_parquet(io.BytesIO(body))
-        return Reading(frame, float(fields.get("peak_mb", 0.0)), seconds)
-    if tag == b"ER" and "limit" not in fields:
-        raise rebuild(fields, name=name)
-    if fields.get("limit") == "memory" or process.returncode in (3, -6):
-        raise _limit_error(name, limits, "memory")
-    raise _limit_error(name, limits, "crash")
+    return out, process.returncode

@@ -48,6 +48,9 @@ class Limits:
     memory_mb
         Address space of that worker process (``RLIMIT_AS``), the
         interpreter and its libraries included (about 450 MB of it).
+    workers
+        Worker processes running at once (for all sessions of the server);
+        a file waits up to ``seconds`` for its turn.
     """
 
     upload_mb: int = 100
@@ -60,6 +63,7 @@ class Limits:
     cell_chars: int = 65_536
     seconds: float = 30.0
     memory_mb: int = 1_536
+    workers: int = 4
 
     @property
     def upload_bytes(self) -> int:
@@ -79,14 +83,15 @@ LIMITS = Limits()
 def limits_table(limits: Limits = LIMITS) -> list[tuple[str, str]]:
     """What each limit bounds and its value, as the README lists them."""
     return [
-        ("bytes in (one file)", f"{limits.upload_mb} MB"),
+        ("bytes in (one uploaded file)", f"{limits.upload_mb} MB"),
         ("bytes unpacked (one archive, all members)", f"{limits.unpacked_mb} MB"),
         ("members per archive", f"{limits.members:,}"),
         ("nesting depth (XML elements, JSON arrays/objects)", f"{limits.depth}"),
-        ("features per file", f"{limits.features:,}"),
-        ("vertices per geometry", f"{limits.vertices:,}"),
-        ("properties per feature", f"{limits.properties:,}"),
-        ("characters per cell", f"{limits.cell_chars:,}"),
+        ("features per vector file (all layers)", f"{limits.features:,}"),
+        ("vertices per geometry (vector files)", f"{limits.vertices:,}"),
+        ("properties per feature (vector files)", f"{limits.properties:,}"),
+        ("characters per cell (vector files)", f"{limits.cell_chars:,}"),
         ("wall time per file (worker)", f"{limits.seconds:g} s"),
         ("memory per file (worker address space)", f"{limits.memory_mb:,} MB"),
+        ("worker processes at once (whole server)", f"{limits.workers}"),
     ]
