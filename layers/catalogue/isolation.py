@@ -182,7 +182,9 @@ def read_isolated(
         frame = gpd.read_parquet(io.BytesIO(body))
         return Reading(frame, float(fields.get("peak_mb", 0.0)), seconds)
     if tag == b"ER" and "limit" not in fields:
-        raise rebuild(fields, name=name)
+        error = rebuild(fields, name=name)
+        error.worker_peak_mb = float(fields.get("peak_mb", 0.0))  # type: ignore[attr-defined]
+        raise error
     if fields.get("limit") == "memory" or returncode in (3, -6):
         raise _limit_error(name, limits, "memory")
     raise _limit_error(name, limits, "crash")
