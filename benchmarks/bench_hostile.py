@@ -78,18 +78,21 @@ def corpus_table(folder: Path) -> None:
 
 
 def _rerun_times(count: int, out: list[float], stop: threading.Event) -> None:
+    """Rerun one session *count* times, or until *stop* when *count* is 0."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(APP), default_timeout=300).run()
-    for _ in range(count):
-        if stop.is_set():
-            break
+    done = 0
+    while (done < count) if count else not stop.is_set():
+        done += 1
         started = time.perf_counter()
         at.run()
         out.append(time.perf_counter() - started)
 
 
-def _browse(sessions: int, reruns: int) -> list[float]:
+def _browse(
+    sessions: int, reruns: int, until: list[threading.Thread] | None = None
+) -> list[float]:
     times: list[float] = []
     stop = threading.Event()
     threads = [
@@ -98,6 +101,9 @@ def _browse(sessions: int, reruns: int) -> list[float]:
     ]
     for thread in threads:
         thread.start()
+    for other in until or []:
+        other.join()
+    stop.set()
     for thread in threads:
         thread.join()
     return times
@@ -120,9 +126,7 @@ def load(folder: Path, uploads: int) -> None:
     started = time.perf_counter()
     for thread in uploaders:
         thread.start()
-    busy = _browse(5, 3)
-    for thread in uploaders:
-        thread.join()
+    busy = _browse(5, 0, until=uploaders)  # browse until every upload is answered
     print(
         f"uploads: {len(files)} at once, all answered in "
         f"{time.perf_counter() - started:.1f} s; outcomes: "
