@@ -252,3 +252,22 @@ def test_a_file_waits_for_a_free_worker_then_is_named_busy():
         limits=replace(tight, seconds=limits.LIMITS.seconds),  # the same one slot
     )
     assert len(reading.frame) == 3
+
+
+def test_each_format_is_opened_by_its_one_driver_only():
+    geojson = (hostile.IMPORTS / "events.geojson").read_bytes()
+    assert len(read_isolated("geojson", geojson, name="events.geojson").frame) >= 1
+    with pytest.raises(CatalogueError, match="GPKG driver does not recognise it"):
+        read_isolated("gpkg", geojson, name="events.geojson")
+
+
+def test_the_worker_inherits_no_secrets_and_no_network(monkeypatch):
+    from layers.catalogue.isolation import worker_environment
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://user:secret@db/strikes")
+    monkeypatch.setenv("https_proxy", "http://proxy.invalid:3128")
+    env = worker_environment("gpkg")
+    assert "DATABASE_URL" not in env and "https_proxy" not in env
+    skipped = set(env["GDAL_SKIP"].split(","))
+    assert "GPKG" not in skipped and {"GeoJSON", "OGR_VRT", "CSV", "SQLite"} <= skipped
+    assert env["OGR_SQLITE_ALLOW_EXTERNAL_ACCESS"] == "NO"
