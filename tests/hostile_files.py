@@ -107,6 +107,18 @@ def kml_entities(folder: Path) -> Path:
     return path
 
 
+def kml_xxe(folder: Path) -> Path:
+    """A KML whose entity would pull in /etc/passwd (XML external entity)."""
+    path = folder / "xxe.kml"
+    path.write_text(
+        '<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        "<kml><Document><Placemark><name>&x;</name><TimeStamp><when>2020-01-08"
+        "</when></TimeStamp><Point><coordinates>42.4,33.8</coordinates></Point>"
+        "</Placemark></Document></kml>"
+    )
+    return path
+
+
 def _placemark(i: int) -> str:
     return (
         f"<Placemark><name>Strike {i}</name><TimeStamp><when>2020-01-08</when>"
@@ -155,6 +167,29 @@ def kmz_members(folder: Path, count: int = 10_000) -> Path:
             archive.writestr(
                 f"part{i}.kml", f"<kml><Document>{_placemark(i)}</Document></kml>"
             )
+    return path
+
+
+def zip_bomb(folder: Path, unpacked_mb: int = 1_024) -> Path:
+    """A catalogue zip of about 1 MB whose events.csv unpacks to 1 GB."""
+    path = folder / "bomb.zip"
+    chunk = b"x" * (1 << 20)
+    archive = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9)
+    with archive:
+        with archive.open("events.csv", "w", force_zip64=True) as member:
+            for _ in range(unpacked_mb):
+                member.write(chunk)
+        archive.writestr("claims.csv", "")
+        archive.writestr("sources.csv", "")
+    return path
+
+
+def sqlite_not_gpkg(folder: Path) -> Path:
+    """A plain SQLite database (not a GeoPackage) with a table of text."""
+    path = folder / "plain.gpkg"
+    with sqlite3.connect(path) as con:
+        con.execute("CREATE TABLE t (a TEXT)")
+        con.execute("INSERT INTO t VALUES ('x')")
     return path
 
 
@@ -318,11 +353,14 @@ CORPUS: dict[Callable[..., Path], str | None] = {
     geojson_crs_link: "legacy 'crs' member",
     geojson_epsg3857: None,
     kml_entities: "declares a DTD or entities",
+    kml_xxe: "declares a DTD or entities",
     kml_folders: None,
     kml_deep: "nests elements deeper than 32 levels",
     kmz_bomb: "unpacks to more than 200 MB",
     kmz_members: "holds 10,000 entries; an archive may hold at most 1,000",
     zip_bad_crc: "checksum (CRC) does not match",
+    zip_bomb: "unpacks to more than 200 MB",
+    sqlite_not_gpkg: "cannot be read as GeoPackage",
     gpkg_self_view: "circularly defined",
     gpkg_endless_view: "holds more than 100,000 features",
     gpkg_slow_view: "took longer than",

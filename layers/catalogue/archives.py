@@ -104,6 +104,9 @@ class Unpacked:
     def read(self, archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         """The bytes of member *info*, counted against the allowance.
 
+        The member is unpacked twice: once only counting (its chunks thrown
+        away, so a bomb costs no memory), then, if it fits, kept.
+
         Raises
         ------
         CatalogueError
@@ -111,25 +114,39 @@ class Unpacked:
             is broken (checksum, encryption, compression), naming it.
         """
         shown = f"{self.name}/{info.filename}"
-        parts = []
+        size = self._unpack(archive, info, shown, keep=None)
+        if self.used + size > self.limit:
+            raise CatalogueError(
+                shown,
+                f"unpacks to more than {self.limit // MB} MB (the archive "
+                f"declares {info.file_size / MB:.1f} MB for it); that is the most "
+                "read from one archive",
+            )
+        self.used += size
+        parts: list[bytes] = []
+        self._unpack(archive, info, shown, keep=parts)
+        return b"".join(parts)
+
+    def _unpack(
+        self,
+        archive: zipfile.ZipFile,
+        info: zipfile.ZipInfo,
+        shown: str,
+        *,
+        keep: list[bytes] | None,
+    ) -> int:
+        """Bytes of *info* unpacked (stopping past the allowance left)."""
+        size, left = 0, self.limit - self.used
         try:
             with archive.open(info) as member:
-                while chunk := member.read(_CHUNK):
-                    self.used += len(chunk)
-                    if self.used > self.limit:
-                        raise CatalogueError(
-                            shown,
-                            f"unpacks to more than {self.limit // MB} MB "
-                            f"(the archive declares {info.file_size / MB:.1f} MB "
-                            "for it); that is the most read from one archive",
-                        )
-                    parts.append(chunk)
-        except CatalogueError:
-            raise
+                while (chunk := member.read(_CHUNK)) and size <= left:
+                    size += len(chunk)
+                    if keep is not None:
+                        keep.append(chunk)
         except _BROKEN as exc:
             problem = f"cannot be unpacked ({_reason(exc)})"
             raise CatalogueError(shown, problem) from None
-        return b"".join(parts)
+        return size
 
 
 def _reason(exc: BaseException) -> str:
