@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
@@ -234,13 +235,13 @@ def load_catalogue(
         with engine.begin() as conn:
             set_editor(conn, editor=editor, reason=reason)
             copy_tables(conn, tables)
-    except sa.exc.DBAPIError as exc:
+    except (sa.exc.DBAPIError, psycopg.Error) as exc:  # COPY raises psycopg's own
         raise DatabaseError(f"nothing loaded: {_reason(exc)}") from None
     return {key: len(frame) for key, frame in tables.items()}
 
 
-def _reason(exc: sa.exc.DBAPIError) -> str:
-    orig = exc.orig
+def _reason(exc: sa.exc.DBAPIError | psycopg.Error) -> str:
+    orig = getattr(exc, "orig", exc)
     if orig is None:
         return str(exc)
     lines = str(orig).strip().splitlines()

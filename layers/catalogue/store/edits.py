@@ -22,12 +22,14 @@ from layers.catalogue.check.validate import validate_tables
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
 from layers.catalogue.model import TABLE_COLUMNS
 from layers.catalogue.store.database import (
+    KEYS,
     DatabaseError,
     _reason,
     as_text,
     read_rows,
     set_editor,
 )
+from layers.catalogue.store.native import text_tables
 
 T = TypeVar("T")
 
@@ -79,8 +81,15 @@ def with_sources(cell: str, sources: Sequence[str]) -> str:
     return "; ".join(ids)
 
 
-def _check(conn: Connection, events: pd.DataFrame, claims: pd.DataFrame) -> None:
-    """Run the reader's rules over new rows with the sources they cite."""
+def _check(
+    conn: Connection, events: pd.DataFrame, claims: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    """Run the reader's rules over new rows with the sources they cite.
+
+    Returns
+    -------
+    The rows as the reader writes them (an empty ``date_end`` filled in, ...).
+    """
     cited = sorted(
         {
             s
@@ -95,7 +104,7 @@ def _check(conn: Connection, events: pd.DataFrame, claims: pd.DataFrame) -> None
         "sources",
     )
     names = {"events": "event", "claims": "claim", "sources": "sources"}
-    validate_tables(events, claims, sources, names=names)
+    return text_tables(validate_tables(events, claims, sources, names=names))
 
 
 def _run(engine: Engine, by: EditBy, work: Callable[[Connection], T]) -> T:
@@ -206,7 +215,7 @@ def update_event(
         for column, value in changes.items():
             row[column] = value
         row["source_ids"] = with_sources(_cell(row, "source_ids"), by.sources)
-        _check(conn, row, _claims_of(conn, row.iloc[0]))
+        row = _check(conn, row, _claims_of(conn, row.iloc[0]))["events"]
         columns = [c for c in TABLE_COLUMNS["events"] if c != "event_id"]
         params = {c: _typed(c, _cell(row, c)) for c in columns}
         retired = {None: "", True: ", retired_at = now()", False: ", retired_at = NULL"}
@@ -268,13 +277,15 @@ def restore_event(
     )
 
 
-def _insert(conn: Connection, table: str, row: Mapping[str, str]) -> None:
+def _insert(conn: Connection, table: str, row: Mapping[str, str]) -> str:
+    """Insert one row; return its key."""
     columns = list(TABLE_COLUMNS[table])
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)})"
-        f" VALUES ({', '.join(':' + c for c in columns)})"
+        f" VALUES ({', '.join(':' + c for c in columns)}) RETURNING {KEYS[table]}"
     )
-    conn.execute(sa.text(sql), {c: _typed(c, row.get(c, "")) for c in columns})
+    params = {c: _typed(c, row.get(c, "")) for c in columns}
+    return str(conn.execute(sa.text(sql), params).scalar_one())
 
 
 def _frame(table: str, rows: Sequence[Mapping[str, str]]) -> pd.DataFrame:
@@ -297,10 +308,10 @@ def add_event(
     claim_rows = _frame("claims", claims)
 
     def work(conn: Connection) -> int:
-        _check(conn, event, claim_rows)
-        _insert(conn, "events", _record(event))
+        checked = _check(conn, event, claim_rows)
+        _insert(conn, "events", _record(checked["events"]))
         for index in range(len(claim_rows)):
-            _insert(conn, "claims", _record(claim_rows, index))
+            _insert(conn, "claims", _record(checked["claims"], index))
         return 1
 
     return _run(engine, by, work)
@@ -328,9 +339,8 @@ def add_claim(engine: Engine, claim: Mapping[str, str], *, by: EditBy) -> int:
                 "group_id of the events",
                 column="applies_to",
             )
-        _check(conn, events, frame)
-        _insert(conn, "claims", _record(frame))
-        return int(conn.execute(sa.text("SELECT lastval()")).scalar_one())
+        checked = _check(conn, events, frame)
+        return int(_insert(conn, "claims", _record(checked["claims"])))
 
     return _run(engine, by, work)
 
