@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import html
 import io
 import json
@@ -24,7 +25,7 @@ from layers.page.filters import apply_view
 from layers.page.view import default_state, options_for
 from layers.params import LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, build_layers
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 from tests.hostile import JINJA, MARKUP, assert_inert
 
 HOSTILE_DIR = DATA / "hostile_catalogue"
@@ -185,3 +186,40 @@ def test_filtered_page_downloads_say_which_filters(layers, catalogue):
     doc = json.loads(items["strike_zones_W10km_D25km.geojson"].make())
     assert doc["strikemap"]["settings"]["filters"]["countries"] == ["SYR"]
     assert doc["strikemap"]["layers"]["strike_zones"] == len(doc["features"])
+
+
+def test_filtered_csv_carries_claims_by_claimant_and_source_urls(catalogue):
+    from layers.page.downloads import events_csv
+
+    text = events_csv(catalogue.events)
+    rows = {r["event_id"]: r for r in csv.DictReader(io.StringIO(text))}
+    claims_file = ROOT / "data" / "catalogue" / "claims.csv"
+    spokesman = next(
+        r
+        for r in csv.DictReader(claims_file.open(encoding="utf-8"))
+        if r["claimant"] == "Kata'ib Hezbollah spokesman"
+    )
+    # 24 killed, "51" low and no high for wounded, as the claims file says.
+    assert (spokesman["killed_low"], spokesman["wounded_high"]) == ("24", "")
+    assert (
+        "Kata'ib Hezbollah spokesman: killed 24, wounded at least 51 "
+        "(sources iranwatch-nyt)" in rows["S-IQ-1"]["claims"].split(" | ")
+    )
+    urls = dict(
+        item.split(": ", 1) for item in rows["S-IQ-1"]["source_urls"].split(" | ")
+    )
+    sources = catalogue.sources.set_index("source_id")["url"]
+    assert urls["csis-hoffman"] == sources["csis-hoffman"]
+    assert set(urls) == set(rows["S-IQ-1"]["source_ids"].split("; "))
+
+
+def test_filtered_csv_of_hostile_catalogue_has_no_live_formula(hostile):
+    from layers.page.downloads import events_csv
+
+    catalogue, _ = hostile
+    rows = list(csv.DictReader(io.StringIO(events_csv(catalogue.events))))
+    for row in rows:
+        for column in ("claims", "source_urls", "source_archives"):
+            assert not row[column].startswith(("=", "+", "-", "@")), row[column]
+    claimants = set(catalogue.claims["claimant"])
+    assert any(c[:20] in "".join(r["claims"] for r in rows) for c in claimants)

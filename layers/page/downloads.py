@@ -9,6 +9,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.geojson import GEOJSON_MEDIA_TYPE
@@ -82,11 +83,87 @@ def safe_csv(frame: pd.DataFrame) -> str:
     return out.to_csv(index=False, lineterminator="\n")
 
 
+def _items(lists: pd.Series) -> pd.DataFrame:
+    """One row per dict in the *lists* (per event), indexed by event position."""
+    flat = lists.reset_index(drop=True).explode().dropna()
+    return pd.DataFrame(flat.tolist(), index=flat.index)
+
+
+def _span(low: pd.Series, high: pd.Series) -> pd.Series:
+    """Figures as stated: ``25``, ``24–30``, ``at least 18``, ``up to 5``."""
+    lo_n = pd.to_numeric(low, errors="coerce").astype("Int64")
+    hi_n = pd.to_numeric(high, errors="coerce").astype("Int64")
+    lo = lo_n.astype("string").fillna("").to_numpy(dtype=object)
+    hi = hi_n.astype("string").fillna("").to_numpy(dtype=object)
+    has_lo, has_hi = lo != "", hi != ""
+    words = np.select(
+        [has_lo & has_hi & (lo == hi), has_lo & has_hi, has_lo, has_hi],
+        [lo, lo + "–" + hi, "at least " + lo, "up to " + hi],
+        default="not stated",
+    )
+    return pd.Series(words, index=low.index, dtype=object)
+
+
+def _joined(text: pd.Series, count: int) -> pd.Series:
+    joined = text.groupby(level=0).agg(" | ".join)
+    return joined.reindex(range(count), fill_value="")
+
+
+def claims_text(events: gpd.GeoDataFrame) -> pd.Series:
+    """Each event's claims in words, by claimant, never summed (`` | `` apart)."""
+    claims = _items(events["claims"])
+    if claims.empty:
+        return pd.Series([""] * len(events), dtype=object)
+    text = (
+        claims["claimant"].astype(str)
+        + ": killed "
+        + _span(claims["killed_low"], claims["killed_high"])
+        + ", wounded "
+        + _span(claims["wounded_low"], claims["wounded_high"])
+        + " (sources "
+        + claims["source_ids"].astype(str)
+        + ")"
+    )
+    return _joined(text, len(events))
+
+
+def source_links(events: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Each event's sources as ``id: URL`` and their archived copies (`` | ``)."""
+    sources = _items(events["sources"])
+    empty = pd.Series([""] * len(events), dtype=object)
+    if sources.empty:
+        return pd.DataFrame({"source_urls": empty, "source_archives": empty})
+    ids = sources["id"].astype(str)
+    urls = ids + ": " + sources["url"].fillna("").astype(str)
+    archive = sources.get("archive_url", pd.Series("", index=sources.index))
+    captured = sources.get("archive_captured", pd.Series("", index=sources.index))
+    has = archive.fillna("").astype(str) != ""
+    archives = ids + ": " + archive.astype(str) + " (captured " + captured.astype(str)
+    archives = (archives + ")")[has]
+    return pd.DataFrame(
+        {
+            "source_urls": _joined(urls, len(events)),
+            "source_archives": _joined(archives, len(events)),
+        }
+    )
+
+
 def events_csv(events: gpd.GeoDataFrame) -> str:
-    """The events as CSV (one row each, the catalogue's columns, ISO dates)."""
-    frame = pd.DataFrame(events[list(CSV_COLUMNS)]).copy()
+    """The events as CSV: the catalogue's columns (ISO dates), then the evidence.
+
+    After the catalogue's own columns come ``claims`` (each claim by its
+    claimant, figures as stated, never summed), ``source_urls`` and
+    ``source_archives`` (each source's id with its URL, and its archived copy
+    with the capture time where one is recorded). The reader of catalogues
+    ignores them, so the file still opens as (part of) a catalogue.
+    """
+    frame = pd.DataFrame(events[list(CSV_COLUMNS)]).copy().reset_index(drop=True)
     for column in ("date_start", "date_end"):
         frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+    frame["claims"] = claims_text(events).to_numpy()
+    links = source_links(events)
+    frame["source_urls"] = links["source_urls"].to_numpy()
+    frame["source_archives"] = links["source_archives"].to_numpy()
     return safe_csv(frame)
 
 
