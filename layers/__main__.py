@@ -1,4 +1,4 @@
-"""Command line: ``python -m layers export``, ``convert`` and ``verify``."""
+"""Command line: ``python -m layers export``, ``convert``, ``verify``, ``sources``."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from layers.catalogue import (
     resolve_catalogue_path,
     write_catalogue,
 )
+from layers.catalogue.evidence import check_sources
+from layers.catalogue.evidence import report_lines as source_lines
 from layers.catalogue.reference import read_reference
 from layers.export import FORMATS, export_layers
 from layers.export_facts import command_facts, stray_files
@@ -105,7 +107,31 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     verify.add_argument("path", type=Path, metavar="PATH", help="folder or zip")
+    sources = commands.add_parser(
+        "sources",
+        help="check the catalogue's sources as evidence (local facts, no network)",
+        description=(
+            "'check': list sources without an archived copy, capture files that "
+            "are missing or whose SHA-256 no longer matches, and duplicate "
+            "sources (same canonical URL or capture hash). Never uses the network."
+        ),
+    )
+    sources.add_argument("action", choices=("check",))
+    sources.add_argument("--catalogue", type=Path, default=None)
     return parser
+
+
+def _sources(args: argparse.Namespace) -> int:
+    path = args.catalogue or resolve_catalogue_path(argv=())
+    try:
+        catalogue = read_catalogue(path)
+    except StrikeMapError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = check_sources(catalogue)
+    for line in source_lines(report, path=str(path)):
+        print(line)
+    return 0 if report.ok else 1
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -155,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         return _convert(args)
     if args.command == "verify":
         return _verify(args)
+    if args.command == "sources":
+        return _sources(args)
     names = [n.strip() for n in args.layers.split(",") if n.strip()]
     unknown = [n for n in names if n not in LAYER_NAMES]
     if unknown or not names:

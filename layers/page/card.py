@@ -80,7 +80,35 @@ def source_item(source: Mapping[str, Any]) -> str:
         raw = _e(source.get("url")) or "no address"
         head = f"{title} <small>({LINK_WITHHELD}: {raw})</small>"
     published = f" ({_e(source['published'])})" if source.get("published") else ""
-    return f"<li>{head} &mdash; {_e(source.get('outlet'))}{published}</li>"
+    return (
+        f"<li>{head} &mdash; {_e(source.get('outlet'))}{published}"
+        f"{evidence_note(source)}</li>"
+    )
+
+
+def evidence_note(source: Mapping[str, Any]) -> str:
+    """The archived copy (a link beside the live one) and whether a capture is held.
+
+    Empty for a source without evidence columns (an older catalogue, an import).
+    """
+    parts = []
+    archive = safe_url(source.get("archive_url"))
+    captured = _e(source.get("archive_captured"))
+    when = f" of {captured}" if captured else ""
+    if archive is not None:
+        parts.append(
+            f'<a href="{html_text(archive)}" target="_blank" '
+            f'rel="noopener noreferrer">archived copy{when}</a>'
+        )
+    elif "archive_url" in source:
+        parts.append("no archived copy")
+    if source.get("capture_sha256"):
+        parts.append(
+            f"capture held (sha256 {_e(str(source['capture_sha256'])[:12])}&hellip;)"
+        )
+    elif "capture_file" in source:
+        parts.append("no capture held")
+    return f" <small>[{'; '.join(parts)}]</small>" if parts else ""
 
 
 def card_html(event: Mapping[str, Any], zone: Mapping[str, Any] | None = None) -> str:
