@@ -223,3 +223,18 @@ def test_filtered_csv_of_hostile_catalogue_has_no_live_formula(hostile):
             assert not row[column].startswith(("=", "+", "-", "@")), row[column]
     claimants = set(catalogue.claims["claimant"])
     assert any(c[:20] in "".join(r["claims"] for r in rows) for c in claimants)
+
+
+def test_standalone_html_is_identical_apart_from_the_export_time(layers, catalogue):
+    state = default_state(options_for(catalogue.events))
+    shown = apply_view(layers, state)
+    about = Provenance(catalogue=catalogue, state=state)
+
+    def page() -> str:
+        items = downloads(shown, make_map=lambda: build_map(shown), about=about)
+        return next(i for i in items if i.file_name.endswith(".html")).make()
+
+    first, second = page(), page()
+    stamp = re.compile(r'"exported_at":"[^"]*"')
+    assert len(stamp.findall(first)) == 1
+    assert stamp.sub("", first) == stamp.sub("", second)
