@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 
-from geo.safe import safe_url
+from geo.safe import SAFE_URL_SCHEMES
 from layers.catalogue.check.cells import Problems, Table
 
 #: The capture store's folder name, next to the catalogue's files.
@@ -56,13 +57,27 @@ def leaves_store(name: str) -> bool:
     return any(part in ("", ".", "..") for part in name.split("/"))
 
 
-def _check_urls(problems: Problems, table: Table) -> None:
-    for column in URL_COLUMNS:
+def web_address(value: str) -> bool:
+    """True if *value* is an absolute http(s) URL with a host.
+
+    Looser than :func:`geo.safe.safe_url` (which also refuses quotes and
+    brackets before making a link): a native catalogue may keep such an
+    address as text, never as a link.
+    """
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in SAFE_URL_SCHEMES and bool(parts.hostname)
+
+
+def _check_urls(problems: Problems, table: Table, *, native: bool) -> None:
+    for column in (*(("url",) if native else ()), *URL_COLUMNS):
         values = _column(table, column)
         if values is None:
             continue
         text = values.astype(str)
-        bad = (text != "") & text.map(safe_url).isna()
+        bad = (text != "") & ~text.map(web_address).astype(bool)
         problems.add(
             table,
             bad.to_numpy(),
@@ -146,7 +161,7 @@ def _check_captures(problems: Problems, table: Table, store: Path | None) -> Non
 
 
 def check_source_evidence(
-    problems: Problems, table: Table, *, store: Path | None
+    problems: Problems, table: Table, *, store: Path | None, native: bool = False
 ) -> None:
     """Check the evidence columns *table* (sources) has, into *problems*.
 
@@ -159,7 +174,9 @@ def check_source_evidence(
     store
         The capture store folder (None: the catalogue is not a folder, so no
         capture file is looked at).
+    native
+        Whether the catalogue is native: its ``url`` must be http(s) too.
     """
-    _check_urls(problems, table)
+    _check_urls(problems, table, native=native)
     _check_text(problems, table)
     _check_captures(problems, table, store)

@@ -861,6 +861,7 @@ def validate_tables(
     names: Mapping[str, str],
     reference: Reference | None = None,
     path: str = "",
+    native: bool = False,
 ) -> Catalogue:
     """Check the three native tables and join them into a catalogue.
 
@@ -879,6 +880,10 @@ def validate_tables(
         shipped data).
     path
         Where the catalogue came from (kept on the result).
+    native
+        True for a native catalogue (a folder or a zip of one): a source
+        ``url`` must then be an http(s) address (or empty). Imports keep any
+        text, and the card withholds a link that is not http(s).
 
     Returns
     -------
@@ -919,7 +924,9 @@ def validate_tables(
     for table in (event_table, claim_table, source_table):
         cells.control_characters(problems, table, multiline=MULTILINE)
     _check_sources(problems, source_table, latest)
-    check_source_evidence(problems, source_table, store=capture_store(path))
+    check_source_evidence(
+        problems, source_table, store=capture_store(path), native=native
+    )
     parsed = _check_event_cells(problems, event_table, areas, latest)
     _check_candidates(problems, event_table, parsed, areas)
     _check_places(problems, event_table, parsed, areas)

@@ -107,7 +107,11 @@ def read_csv_folder(
         raise CatalogueErrors(problems)
     names = {key: str(directory / file) for key, file in TABLE_FILES.items()}
     return validate_tables(
-        **tables, names=names, reference=reference, path=str(directory)
+        **tables,
+        names=names,
+        reference=reference,
+        path=str(directory),
+        native=True,
     )
 
 
@@ -157,7 +161,11 @@ def read_parquet_folder(
     if problems:
         raise CatalogueErrors(problems)
     return validate_tables(
-        **tables, names=names, reference=reference, path=str(directory)
+        **tables,
+        names=names,
+        reference=reference,
+        path=str(directory),
+        native=True,
     )
 
 
