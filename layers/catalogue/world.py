@@ -15,6 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo.crs import require_crs
 from geo.errors import EmptyLayerError, StrikeMapError
@@ -110,15 +111,16 @@ def locate(
     where the position lies in no unit, e.g. at sea).
     """
     world = world or shipped_world()
-    points = gpd.GeoDataFrame(
-        geometry=gpd.points_from_xy(np.asarray(lon), np.asarray(lat)),
-        crs="EPSG:4326",
-    )
-    joined = gpd.sjoin(
-        points, world.admin1[["iso_a3", "name", "geometry"]], predicate="intersects"
-    )
-    joined = joined[~joined.index.duplicated(keep="first")]
-    out = pd.DataFrame(index=points.index)
-    out["iso_a3"] = joined["iso_a3"].reindex(out.index).fillna("").astype(str)
-    out["admin1"] = joined["name"].reindex(out.index).fillna("").astype(str)
-    return out.reset_index(drop=True)
+    points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    # Index the points and test each unit against them: the units (complex
+    # polygons) are then the prepared side of the predicate.
+    tree = shapely.STRtree(points)
+    unit, point = tree.query(world.admin1.geometry.values, predicate="covers")
+    first = pd.Series(unit, index=point)
+    first = first[~first.index.duplicated(keep="first")]
+    iso3 = world.admin1["iso_a3"].to_numpy()
+    names = world.admin1["name"].to_numpy()
+    out = pd.DataFrame({"iso_a3": "", "admin1": ""}, index=range(len(points)))
+    out.loc[first.index, "iso_a3"] = iso3[first.to_numpy()]
+    out.loc[first.index, "admin1"] = names[first.to_numpy()]
+    return out

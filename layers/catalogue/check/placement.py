@@ -97,7 +97,9 @@ def place_positions(
     stated = country.fillna("").astype(str).to_numpy()
     out = locate(lon, lat, world=world)
     out["off_m"] = _off_stated(lon, lat, stated, world)
-    swapped_in = _swapped_in_stated(lon, lat, stated, world)
+    far = out["off_m"].to_numpy() > tolerance_m
+    swapped_in = np.zeros(len(lon), bool)
+    swapped_in[far] = _swapped_in_stated(lon[far], lat[far], stated[far], world)
     at_sea = out["iso_a3"].to_numpy() == ""
     water = np.zeros(len(lon), bool) if over_water is None else over_water
     verdict = np.select(

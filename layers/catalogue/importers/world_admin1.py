@@ -31,6 +31,7 @@ def match_admin1(
     lon: np.ndarray,
     lat: np.ndarray,
     *,
+    here: pd.DataFrame | None = None,
     world: World | None = None,
 ) -> pd.DataFrame:
     """The reference admin-1 area of each event, and how it was found.
@@ -43,6 +44,9 @@ def match_admin1(
         The event's country as a reference ``iso_a3``.
     lon, lat
         The event's position (WGS 84 degrees).
+    here
+        Where the positions lie, if already found (``locate``'s frame, as
+        ``place_positions`` returns it); else found here.
     world
         The reference to use (default: the shipped one).
 
@@ -55,7 +59,8 @@ def match_admin1(
     names = names.reset_index(drop=True).fillna("").astype(str)
     countries = countries.reset_index(drop=True).fillna("").astype(str)
     by_name = admin1_names(names, countries, world.admin1)
-    here = locate(lon, lat, world=world)
+    if here is None:
+        here = locate(lon, lat, world=world)
     # The area the position lies in counts only if it is in the event's country.
     lies_in = here["admin1"].where(here["iso_a3"] == countries, "")
     admin1 = by_name.where(by_name != "", lies_in)
