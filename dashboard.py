@@ -18,7 +18,7 @@ from layers.map import assets, channel
 from layers.map import build as map_build
 from layers.map import data as map_data
 from layers.page import card, failures, files, filters, text, timeline, view
-from layers.page.downloads import downloads
+from layers.page.downloads import Provenance, downloads
 from layers.page.files import Source, Upload
 from layers.page.view import Options, ViewState
 from layers.params import LayerInputs, LayerParams
@@ -160,11 +160,12 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
     st.dataframe(filters.events_table(events), hide_index=True, width="stretch")
 
 
-def _render_downloads(shown: dict, params: LayerParams, state: ViewState) -> None:
+def _render_downloads(shown: dict, state: ViewState, inputs: LayerInputs) -> None:
     st.subheader("Downloads")
     make_map = partial(map_build.build_map, shown, basemap=state.basemap)
+    about = Provenance(catalogue=inputs.catalogue, state=state)
     columns = st.columns(3)
-    for index, item in enumerate(downloads(shown, params, make_map)):
+    for index, item in enumerate(downloads(shown, make_map=make_map, about=about)):
         columns[index % 3].download_button(**item.button())
 
 
@@ -193,7 +194,7 @@ def main() -> None:
     state = replace(state, event=ss.get(KEY["event"], ""))
     st.query_params.from_dict(view.to_query(state, options))
     _render_timeline(shown["events"])
-    _render_downloads(shown, params, state)
+    _render_downloads(shown, state, inputs)
 
 
 main()
