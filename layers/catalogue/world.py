@@ -111,7 +111,9 @@ def locate(
     where the position lies in no unit, e.g. at sea).
     """
     world = world or shipped_world()
-    points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    points: np.ndarray = np.atleast_1d(
+        shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    )
     # Index the points and test each unit against them: the units (complex
     # polygons) are then the prepared side of the predicate.
     tree = shapely.STRtree(points)
