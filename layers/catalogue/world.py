@@ -111,10 +111,12 @@ def locate(
     where the position lies in no unit, e.g. at sea).
     """
     world = world or shipped_world()
-    points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    points = gpd.points_from_xy(
+        np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    )
+    tree = shapely.STRtree(np.asarray(points, dtype=object))
     # Index the points and test each unit against them: the units (complex
     # polygons) are then the prepared side of the predicate.
-    tree = shapely.STRtree(points)
     unit, point = tree.query(world.admin1.geometry.values, predicate="covers")
     first = pd.Series(unit, index=point)
     first = first[~first.index.duplicated(keep="first")]
