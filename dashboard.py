@@ -17,8 +17,7 @@ from layers.catalogue.reference import read_reference
 from layers.map import assets, channel
 from layers.map import build as map_build
 from layers.map import data as map_data
-from layers.page import card, failures, files, filters, text, timeline, view
-from layers.page.downloads import downloads
+from layers.page import card, failures, files, filters, publish, text, timeline, view
 from layers.page.files import Source, Upload
 from layers.page.view import Options, ViewState
 from layers.params import LayerInputs, LayerParams
@@ -160,12 +159,12 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
     st.dataframe(filters.events_table(events), hide_index=True, width="stretch")
 
 
-def _render_downloads(shown: dict, params: LayerParams, state: ViewState) -> None:
+def _render_downloads(shown: dict, state: ViewState, options: Options) -> None:
     st.subheader("Downloads")
     make_map = partial(map_build.build_map, shown, basemap=state.basemap)
     columns = st.columns(3)
-    for index, item in enumerate(downloads(shown, params, make_map)):
-        columns[index % 3].download_button(**item.button())
+    for i, item in enumerate(publish.page_downloads(shown, state, options, make_map)):
+        columns[i % 3].download_button(**item.button())
 
 
 def main() -> None:
@@ -193,7 +192,7 @@ def main() -> None:
     state = replace(state, event=ss.get(KEY["event"], ""))
     st.query_params.from_dict(view.to_query(state, options))
     _render_timeline(shown["events"])
-    _render_downloads(shown, params, state)
+    _render_downloads(shown, state, options)
 
 
 main()

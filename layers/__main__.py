@@ -1,4 +1,4 @@
-"""Command line: ``python -m layers export ...`` and ``... convert ...``."""
+"""Command line: ``python -m layers export``, ``convert`` and ``figure``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from geo.errors import StrikeMapError
+from layers import figure_command
 from layers.catalogue import (
     FORMATS as CATALOGUE_FORMATS,
 )
@@ -90,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "--format", default="csv", choices=CATALOGUE_FORMATS, dest="fmt"
     )
+    figure_command.add_parser(commands)
     return parser
 
 
@@ -124,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "convert":
         return _convert(args)
+    if args.command == "figure":
+        return figure_command.run(args)
     names = [n.strip() for n in args.layers.split(",") if n.strip()]
     unknown = [n for n in names if n not in LAYER_NAMES]
     if unknown or not names:

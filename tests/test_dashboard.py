@@ -198,8 +198,11 @@ def test_download_buttons_name_layer_and_widths(default_app):
     buttons = default_app.get("download_button")
     labels = [b.proto.label for b in buttons]
     assert "strike_zones.geojson" in labels and "All layers (zip)" in labels
-    assert len(buttons) == len(LAYERS) + 3
+    assert len(buttons) == len(LAYERS) + 3 + 3  # + the figure in three formats
     assert {
+        "strike-map-figure.png",
+        "strike-map-figure.svg",
+        "strike-map-figure.pdf",
         "strike_zones_W10km_D25km.geojson",
         "euphrates_valley_W10km.geojson",
         "border_corridor_D25km.geojson",

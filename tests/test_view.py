@@ -210,3 +210,15 @@ def test_date_bounds_hold_a_linked_range(options):
     low, high = date_bounds(options, (DEFAULT_START, DEFAULT_END))
     assert low == min(options.first_date, DEFAULT_START)
     assert high == max(options.last_date, DEFAULT_END)
+
+
+def test_a_list_of_only_unknown_values_keeps_the_default(options):
+    state, notices = parse_query(
+        {"types": "bogus", "countries": "IRQ,nowhere"}, options
+    )
+    assert state.event_types == default_state(options).event_types
+    assert state.countries == ("IRQ",)
+    assert notices == [
+        "'types' has only unknown value(s) bogus; used the default.",
+        "'countries' has unknown value(s) nowhere; ignored them.",
+    ]
