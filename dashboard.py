@@ -140,7 +140,9 @@ def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
         text.CARD_PICKER, list(labels), key=KEY["event"], format_func=labels.get
     )
     if pick:  # st.html: no Markdown (which makes "![x](url)" an image), DOMPurify
-        st.html(card.event_card(pick, all_events, shown.get("strike_zones")))
+        st.html(
+            card.event_card(pick, all_events, shown.get("strike_zones"), layers=shown)
+        )
 
 
 def _open_card_from_timeline() -> None:
