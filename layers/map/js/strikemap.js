@@ -577,7 +577,7 @@
     legendControl(state);
     viewsControl(state);
     statusControl(state);
-    map.on("click", function (e) { onClick(state, e); });
+    map.on("click", function (e) { if (!SM.measuring) onClick(state, e); });
     map.on("moveend", function () { report(state); });
     try {
       if (window.frameElement) window.frameElement.setAttribute("title", opts.title);
