@@ -19,6 +19,7 @@ from layers.map import build as map_build
 from layers.map import data as map_data
 from layers.page import card, failures, files, filters, publish, text, timeline, view
 from layers.page.files import Source, Upload
+from layers.page.find import find_options, find_widget, map_target
 from layers.page.view import Options, ViewState
 from layers.params import LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, build_layers
@@ -102,8 +103,10 @@ def _initial_state(options: Options) -> ViewState:
     return ss["_start"]
 
 
-def _render_sidebar(options: Options, start: ViewState) -> ViewState:
-    for element, kwargs in view.sidebar_widgets(options, ss[KEY["date_start"]]):
+def _render_sidebar(options: Options, start: ViewState, got: LayerInputs) -> ViewState:
+    found = find_options(got.reference.places, got.catalogue.events)
+    widgets = view.sidebar_widgets(options, ss[KEY["date_start"]])
+    for element, kwargs in [find_widget(found, ss, KEY["event"]), *widgets]:
         getattr(st.sidebar, element)(**kwargs)
     return view.state_from_widgets(ss, start)
 
@@ -127,7 +130,7 @@ def _render_map(shown: dict, state: ViewState, ids: tuple, loaded: Upload) -> Vi
     shell = map_build.build_shell(
         _context_urls(source[:2]), basemap=state.basemap, hidden=start.hidden
     )
-    widget = {**text.MAP_WIDGET, **view.map_centre(start)}
+    widget = {**text.MAP_WIDGET, **view.map_centre(start), **map_target(ss)}
     st_folium(shell, feature_group_to_add=map_build.DataLayer(payload), **widget)
     if payload["status"]:
         st.caption(payload["status"])
@@ -145,19 +148,14 @@ def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
         )
 
 
-def _open_card_from_timeline() -> None:
-    # A callback runs before the rerun, so it may set the card's selectbox.
-    if event_id := timeline.selected_event_id(ss.get("timeline")):
-        ss[KEY["event"]] = event_id
-
-
 def _render_timeline(events: gpd.GeoDataFrame) -> None:
     st.subheader(f"Timeline ({len(events)} events)")
     if events.empty:
         st.info("No event matches the filters.")
         return
     chart = timeline.timeline_chart(events)
-    st.altair_chart(chart, on_select=_open_card_from_timeline, **text.TIMELINE_WIDGET)
+    select = partial(timeline.open_card, ss, KEY["event"])  # runs before the rerun
+    st.altair_chart(chart, on_select=select, **text.TIMELINE_WIDGET)
     st.dataframe(filters.events_table(events), hide_index=True, width="stretch")
 
 
@@ -178,7 +176,7 @@ def main() -> None:
         return
     source, data, inputs = opened
     options = view.options_for(inputs.catalogue.events)
-    state = _render_sidebar(options, _initial_state(options))
+    state = _render_sidebar(options, _initial_state(options), inputs)
     params = state.layer_params()
     try:
         layers = _layers(source, params, data)

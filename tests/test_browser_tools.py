@@ -115,3 +115,27 @@ def test_the_figure_download_draws_the_view_of_the_link(browser, server, tmp_pat
     assert svg.startswith("<?xml") and "<pattern" in svg
     for text in ("Legend", "29 Dec 2019 - 29 Dec 2019", "GSHHG", " km<"):
         assert text in svg, text
+
+
+def test_finding_abu_kamal_moves_the_map_there(page, server):
+    frame = _open(page, f"{server}/?lat=33.3&lon=44.4&zoom=9")  # Baghdad
+    box = page.get_by_role("combobox", name="Find a place or event")
+    box.click()
+    page.keyboard.type("Abu Kamal")
+    option = page.get_by_role("option").filter(has_text="place, SY").first
+    option.wait_for(timeout=10_000)
+    option.click()
+    deadline = time.time() + 30
+    centre = None
+    while time.time() < deadline:
+        centre = frame.evaluate("() => window.map && window.map.getCenter()")
+        if (
+            centre
+            and abs(centre["lat"] - 34.45) < 0.02
+            and abs(centre["lng"] - 40.92) < 0.02
+        ):
+            break
+        time.sleep(0.5)
+    assert centre and abs(centre["lat"] - 34.45) < 0.02, centre
+    assert abs(centre["lng"] - 40.92) < 0.02, centre
+    assert frame.evaluate("() => window.map.getZoom()") == 11
