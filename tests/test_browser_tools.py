@@ -139,3 +139,35 @@ def test_finding_abu_kamal_moves_the_map_there(page, server):
     assert centre and abs(centre["lat"] - 34.45) < 0.02, centre
     assert abs(centre["lng"] - 40.92) < 0.02, centre
     assert frame.evaluate("() => window.map.getZoom()") == 11
+
+
+IMPACTS = ("minor", "moderate", "serious", "critical")
+
+
+def _axe_counts(target) -> tuple[dict[str, int], list[str]]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(target).response["violations"]
+    counts = {k: sum(v["impact"] == k for v in violations) for k in IMPACTS}
+    grave = [
+        f"{v['impact']} {v['id']}: {[n['target'] for n in v['nodes'][:3]]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    return counts, grave
+
+
+@pytest.mark.parametrize(
+    "width, scheme", [(1400, "light"), (1400, "dark"), (390, "light")]
+)
+def test_axe_finds_no_serious_or_critical_violation(browser, server, width, scheme):
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, color_scheme=scheme
+    )
+    page = context.new_page()
+    frame = _open(page, server)
+    page_counts, page_grave = _axe_counts(page)
+    map_counts, map_grave = _axe_counts(frame)
+    context.close()
+    print(f"axe {width}px {scheme}: page {page_counts}, map frame {map_counts}")
+    assert page_grave == [] and map_grave == []

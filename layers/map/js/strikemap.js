@@ -159,7 +159,10 @@
       path.bindTooltip(tip, tipOptions());
       path.on("add", function () {
         var node = path.getElement && path.getElement();
-        if (node) node.setAttribute("aria-label", spec.title + ": " + (p.label || ""));
+        if (node) {
+          node.setAttribute("role", "img");  // a name is allowed only with a role
+          node.setAttribute("aria-label", spec.title + ": " + (p.label || ""));
+        }
       });
       items.push({
         id: p.id || "",
