@@ -171,3 +171,14 @@ def test_axe_finds_no_serious_or_critical_violation(browser, server, width, sche
     context.close()
     print(f"axe {width}px {scheme}: page {page_counts}, map frame {map_counts}")
     assert page_grave == [] and map_grave == []
+
+
+def test_web_map_outlines_zones_as_the_figure_does(page, server):
+    # P3 zones (S-IQ-1, S-IQ-2) solid, P4-P5 zones (S-IQ-3, S-SY-1, S-SY-2) dashed:
+    # the figure's rule (layers/figure.py) and the legend's.
+    frame = _open(page, server)
+    dashes = frame.eval_on_selector_all(
+        '.leaflet-overlay-pane path[stroke="#b30000"]',
+        "els => els.map(e => e.getAttribute('stroke-dasharray'))",
+    )
+    assert sorted(d or "" for d in dashes) == ["", "", "6 4", "6 4", "6 4"]

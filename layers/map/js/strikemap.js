@@ -195,7 +195,8 @@
 
   function zoneStyle(state, spec, klass, outline) {
     var style = Object.assign({}, spec.style);
-    var coarse = state.opts.areaClasses.indexOf(klass) >= 0;
+    // Hatched and dashed: P4-P5 only; a P3 zone is shaded with a solid outline.
+    var coarse = (state.opts.coarseClasses || state.opts.areaClasses).indexOf(klass) >= 0;
     if (outline) {
       style.fill = false;
       if (coarse) style.dashArray = "6 4";
