@@ -18,8 +18,9 @@ from layers.map import assets, channel
 from layers.map import build as map_build
 from layers.map import data as map_data
 from layers.page import card, failures, files, filters, publish, text, timeline, view
+from layers.page.downloads import Provenance, downloads
 from layers.page.files import Source, Upload
-from layers.page.find import find_options, find_widget, map_target
+from layers.page.find import find_widget, map_target
 from layers.page.view import Options, ViewState
 from layers.params import LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, build_layers
@@ -104,9 +105,8 @@ def _initial_state(options: Options) -> ViewState:
 
 
 def _render_sidebar(options: Options, start: ViewState, got: LayerInputs) -> ViewState:
-    found = find_options(got.reference.places, got.catalogue.events)
     widgets = view.sidebar_widgets(options, ss[KEY["date_start"]])
-    for element, kwargs in [find_widget(found, ss, KEY["event"]), *widgets]:
+    for element, kwargs in [find_widget(got, ss, KEY["event"]), *widgets]:
         getattr(st.sidebar, element)(**kwargs)
     return view.state_from_widgets(ss, start)
 
@@ -159,11 +159,13 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
     st.dataframe(filters.events_table(events), hide_index=True, width="stretch")
 
 
-def _render_downloads(shown: dict, state: ViewState, options: Options) -> None:
+def _render_downloads(shown: dict, state: ViewState, inputs: LayerInputs) -> None:
     st.subheader("Downloads")
     make_map = partial(map_build.build_map, shown, basemap=state.basemap)
+    about = Provenance(catalogue=inputs.catalogue, state=state)
     columns = st.columns(3)
-    for i, item in enumerate(publish.page_downloads(shown, state, options, make_map)):
+    figs = publish.figure_downloads(shown, state, inputs.catalogue.events)
+    for i, item in enumerate(downloads(shown, make_map=make_map, about=about) + figs):
         columns[i % 3].download_button(**item.button())
 
 
@@ -192,7 +194,7 @@ def main() -> None:
     state = replace(state, event=ss.get(KEY["event"], ""))
     st.query_params.from_dict(view.to_query(state, options))
     _render_timeline(shown["events"])
-    _render_downloads(shown, state, options)
+    _render_downloads(shown, state, inputs)
 
 
 main()

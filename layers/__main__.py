@@ -1,4 +1,4 @@
-"""Command line: ``python -m layers export``, ``convert`` and ``figure``."""
+"""Command line: ``python -m layers export``, ``convert``, ``verify`` and ``figure``."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from layers.catalogue import (
 )
 from layers.catalogue.reference import read_reference
 from layers.export import FORMATS, export_layers
+from layers.export_facts import command_facts, stray_files
 from layers.params import (
     CORRIDOR_HALF_WIDTH_KM,
     VALLEY_HALF_WIDTH_KM,
@@ -27,6 +28,7 @@ from layers.params import (
     width_km_argument,
 )
 from layers.registry import LAYER_NAMES, LAYERS, build_layers
+from layers.verify import ManifestError, report_lines, verify_package
 
 _WIDTHS = "from {:g} to {:g}".format(*WIDTH_RANGE_KM)
 
@@ -42,8 +44,10 @@ def _parser() -> argparse.ArgumentParser:
         help="write layers as RFC 7946 GeoJSON (one file each) or one GeoPackage",
         description=(
             "Write each layer as DIR/<layer>.geojson (RFC 7946: WGS84 lon/lat, "
-            "counter-clockwise exteriors, bbox, no crs member), or all layers in "
-            "DIR/layers.gpkg."
+            "counter-clockwise exteriors, bbox, no crs member) or DIR/<layer>.kml, "
+            "or all layers in DIR/layers.gpkg; with DIR/datapackage.json and "
+            "DIR/manifest-sha256.txt (what made the export, every file's SHA-256; "
+            "check them with 'python -m layers verify DIR')."
         ),
         epilog="layers:\n"
         + "\n".join(f"  {spec.name:<18} {spec.description}" for spec in LAYERS),
@@ -91,8 +95,33 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "--format", default="csv", choices=CATALOGUE_FORMATS, dest="fmt"
     )
+    verify = commands.add_parser(
+        "verify",
+        help="check an export folder or zip against its datapackage.json",
+        description=(
+            "Compare every file of the export folder or zip PATH with the SHA-256 "
+            "and size its datapackage.json and manifest-sha256.txt give. Exit 0 "
+            "when all match; otherwise name each altered, missing or extra file "
+            "and exit 1 (2: no readable manifest)."
+        ),
+    )
+    verify.add_argument("path", type=Path, metavar="PATH", help="folder or zip")
     figure_command.add_parser(commands)
     return parser
+
+
+def _verify(args: argparse.Namespace) -> int:
+    try:
+        verdict = verify_package(args.path)
+    except ManifestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot read {args.path}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    for line in report_lines(verdict):
+        print(line)
+    return 0 if verdict.ok else 1
 
 
 def _convert(args: argparse.Namespace) -> int:
@@ -126,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "convert":
         return _convert(args)
+    if args.command == "verify":
+        return _verify(args)
     if args.command == "figure":
         return figure_command.run(args)
     names = [n.strip() for n in args.layers.split(",") if n.strip()]
@@ -147,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         inputs = LayerInputs(read_reference(), read_catalogue(catalogue))
         layers = build_layers(inputs, params, names)
         selected = {name: layers[name] for name in names}
-        written = export_layers(selected, args.out, fmt=args.fmt)
+        facts = command_facts(inputs.catalogue, selected, params, fmt=args.fmt)
+        written = export_layers(selected, args.out, fmt=args.fmt, facts=facts)
     except StrikeMapError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -161,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         if len(layers[name]) == 0:
             print(f"skipped {name}: no features in this catalogue")
+    for line in stray_files(args.out, written):
+        print(line)
     return 0
 
 

@@ -174,3 +174,9 @@ FUTURE_DAYS = 366
 #: Casualty figures above this are taken as typing errors (the deadliest
 #: single events on record are far below it).
 MAX_CASUALTIES = 10_000_000
+
+#: How far outside its stated country an imported position may lie and still be
+#: accepted (drawn in the area it lies in, or at sea, and said in the
+#: derivation): the world outlines are generalised (1:10m; admin-1 inner edges
+#: coarser still), and sources place events at towns near borders and coasts.
+IMPORT_TOLERANCE_M = 25_000.0

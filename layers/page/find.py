@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geo.crs import WGS84
+from layers.params import LayerInputs
 
 #: Session keys: the box, and the view it asks the map for.
 FIND_KEY = "find"
@@ -130,9 +131,13 @@ def picked(
 
 
 def find_widget(
-    options: pd.DataFrame, state: MutableMapping[str, Any], card_key: str
+    inputs: LayerInputs, state: MutableMapping[str, Any], card_key: str
 ) -> tuple[str, dict[str, Any]]:
-    """The box as (element, keyword arguments), like ``view.sidebar_widgets``."""
+    """The box as (element, keyword arguments), like ``view.sidebar_widgets``.
+
+    Its options are the reference places and the catalogue events of *inputs*.
+    """
+    options = find_options(inputs.reference.places, inputs.catalogue.events)
     return (
         "selectbox",
         {

@@ -7,17 +7,16 @@ view and the command's options (the same URL keys) give the same figure.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import partial
 
-import folium
 import geopandas as gpd
 
 from layers.figure import FigureView, draw_figure, figure_bytes, layer_titles
 from layers.map.style import VIEWS
-from layers.page.downloads import Download, downloads
+from layers.page.downloads import Download
 from layers.page.filters import apply_view
-from layers.page.view import CHOICES, Options, ViewState
+from layers.page.view import CHOICES, Options, ViewState, options_for
 
 #: The web map's size in pixels that a link's centre and zoom are read against.
 MAP_PIXELS = (900, 640)
@@ -116,9 +115,13 @@ _MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 
 def figure_downloads(
-    shown: Mapping[str, gpd.GeoDataFrame], state: ViewState, options: Options
+    shown: Mapping[str, gpd.GeoDataFrame], state: ViewState, events: gpd.GeoDataFrame
 ) -> list[Download]:
-    """The page's figure downloads of the current view (drawn on click)."""
+    """The page's figure downloads of the current view (drawn on click).
+
+    *events* are all the catalogue's events (what the filters choose from).
+    """
+    options = options_for(events)
     return [
         Download(
             label=f"This view as a figure ({fmt.upper()})",
@@ -128,14 +131,3 @@ def figure_downloads(
         )
         for fmt, media in _MEDIA.items()
     ]
-
-
-def page_downloads(
-    shown: Mapping[str, gpd.GeoDataFrame],
-    state: ViewState,
-    options: Options,
-    make_map: Callable[[], folium.Map],
-) -> list[Download]:
-    """Every download of the page: the layers, the events, the map and the figures."""
-    items = downloads(shown, state.layer_params(), make_map)
-    return items + figure_downloads(shown, state, options)
