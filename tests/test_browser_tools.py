@@ -117,11 +117,12 @@ def test_the_figure_download_draws_the_view_of_the_link(browser, server, tmp_pat
         assert text in svg, text
 
 
-def test_finding_abu_kamal_moves_the_map_there(page, server):
+@pytest.mark.parametrize("typed", ["Abu Kamal", "البوكمال"])
+def test_finding_abu_kamal_moves_the_map_there(page, server, typed):
     frame = _open(page, f"{server}/?lat=33.3&lon=44.4&zoom=9")  # Baghdad
     box = page.get_by_role("combobox", name="Find a place or event")
     box.click()
-    page.keyboard.type("Abu Kamal")
+    page.keyboard.type(typed)
     option = page.get_by_role("option").filter(has_text="place, SY").first
     option.wait_for(timeout=10_000)
     option.click()

@@ -69,3 +69,9 @@ def test_nothing_picked_asks_nothing_of_the_map(options):
     state = {find.FIND_KEY: None}
     find.picked(state, options, "event")
     assert find.map_target(state) == {}
+
+
+def test_the_world_file_adds_the_arabic_names(reference):
+    places = find.with_world_names(reference.places)
+    names = find.place_names(places)[places["geonameid"] == 174448].iloc[0]
+    assert "البو كمال" in names and "أبو كمال" in names and "Abu Kamal" in names

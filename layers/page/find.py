@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from geo.crs import WGS84
+from geo.errors import StrikeMapError
+from layers.catalogue.world import shipped_world
 from layers.params import LayerInputs
 
 #: Session keys: the box, and the view it asks the map for.
@@ -23,7 +25,13 @@ FIND_KEY = "find"
 TARGET_KEY = "_find_target"
 PLACE_ZOOM = 11
 #: Columns that hold a place's other names, ";"-separated (any script).
-NAME_COLUMNS = ("name", "name_ar", "alternate_names", "alternate_names_ar")
+NAME_COLUMNS = (
+    "name",
+    "name_ar",
+    "alternate_names",
+    "alternate_names_ar",
+    "world_names",
+)
 LABEL = "Find a place or event"
 PLACEHOLDER = "Type a town (any spelling or script), an event id or title"
 
@@ -55,6 +63,24 @@ def place_names(places: gpd.GeoDataFrame) -> pd.Series:
     distinct = long[~pd.MultiIndex.from_arrays([long.index, long]).duplicated()]
     names = distinct.groupby(level=0, sort=False).agg(list)
     return names.reindex(places.index).apply(lambda v: v if isinstance(v, list) else [])
+
+
+def with_world_names(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """*places* with the world GeoNames names of each (any script) as ``world_names``.
+
+    Matched on ``geonameid``; places the world file lacks keep their own names.
+    """
+    if "geonameid" not in places.columns:
+        return places
+    try:
+        world = shipped_world().places
+    except StrikeMapError:  # no world file: the regional names only
+        return places
+    names = world.set_index("geonameid")["alternate_names"]
+    names = names[~names.index.duplicated()]
+    out = places.copy()
+    out["world_names"] = out["geonameid"].map(names)
+    return out
 
 
 def _zoom_for(radius_m: np.ndarray) -> np.ndarray:
@@ -137,7 +163,9 @@ def find_widget(
 
     Its options are the reference places and the catalogue events of *inputs*.
     """
-    options = find_options(inputs.reference.places, inputs.catalogue.events)
+    options = find_options(
+        with_world_names(inputs.reference.places), inputs.catalogue.events
+    )
     return (
         "selectbox",
         {
