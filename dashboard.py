@@ -17,9 +17,10 @@ from layers.catalogue.reference import read_reference
 from layers.map import assets, channel
 from layers.map import build as map_build
 from layers.map import data as map_data
-from layers.page import card, failures, files, filters, text, timeline, view
+from layers.page import card, failures, files, filters, publish, text, timeline, view
 from layers.page.downloads import Provenance, downloads
 from layers.page.files import Source, Upload
+from layers.page.find import find_widget, map_target
 from layers.page.view import Options, ViewState
 from layers.params import LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, build_layers
@@ -103,8 +104,9 @@ def _initial_state(options: Options) -> ViewState:
     return ss["_start"]
 
 
-def _render_sidebar(options: Options, start: ViewState) -> ViewState:
-    for element, kwargs in view.sidebar_widgets(options, ss[KEY["date_start"]]):
+def _render_sidebar(options: Options, start: ViewState, got: LayerInputs) -> ViewState:
+    widgets = view.sidebar_widgets(options, ss[KEY["date_start"]])
+    for element, kwargs in [find_widget(got, ss, KEY["event"]), *widgets]:
         getattr(st.sidebar, element)(**kwargs)
     return view.state_from_widgets(ss, start)
 
@@ -128,10 +130,10 @@ def _render_map(shown: dict, state: ViewState, ids: tuple, loaded: Upload) -> Vi
     shell = map_build.build_shell(
         _context_urls(source[:2]), basemap=state.basemap, hidden=start.hidden
     )
-    widget = {**text.MAP_WIDGET, **view.map_centre(start)}
+    widget = {**text.MAP_WIDGET, **view.map_centre(start), **map_target(ss)}
     st_folium(shell, feature_group_to_add=map_build.DataLayer(payload), **widget)
     if payload["status"]:
-        st.caption(payload["status"])
+        st.markdown(payload["status"])
     return view.with_map_report(state, report)
 
 
@@ -141,13 +143,9 @@ def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
         text.CARD_PICKER, list(labels), key=KEY["event"], format_func=labels.get
     )
     if pick:  # st.html: no Markdown (which makes "![x](url)" an image), DOMPurify
-        st.html(card.event_card(pick, all_events, shown.get("strike_zones")))
-
-
-def _open_card_from_timeline() -> None:
-    # A callback runs before the rerun, so it may set the card's selectbox.
-    if event_id := timeline.selected_event_id(ss.get("timeline")):
-        ss[KEY["event"]] = event_id
+        st.html(
+            card.event_card(pick, all_events, shown.get("strike_zones"), layers=shown)
+        )
 
 
 def _render_timeline(events: gpd.GeoDataFrame) -> None:
@@ -156,7 +154,8 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
         st.info("No event matches the filters.")
         return
     chart = timeline.timeline_chart(events)
-    st.altair_chart(chart, on_select=_open_card_from_timeline, **text.TIMELINE_WIDGET)
+    select = partial(timeline.open_card, ss, KEY["event"])  # runs before the rerun
+    st.altair_chart(chart, on_select=select, **text.TIMELINE_WIDGET)
     st.dataframe(filters.events_table(events), hide_index=True, width="stretch")
 
 
@@ -165,20 +164,21 @@ def _render_downloads(shown: dict, state: ViewState, inputs: LayerInputs) -> Non
     make_map = partial(map_build.build_map, shown, basemap=state.basemap)
     about = Provenance(catalogue=inputs.catalogue, state=state)
     columns = st.columns(3)
-    for index, item in enumerate(downloads(shown, make_map=make_map, about=about)):
-        columns[index % 3].download_button(**item.button())
+    figs = publish.figure_downloads(shown, state, inputs.catalogue.events)
+    for i, item in enumerate(downloads(shown, make_map=make_map, about=about) + figs):
+        columns[i % 3].download_button(**item.button())
 
 
 def main() -> None:
     """Draw the page."""
     st.set_page_config(page_title=text.PAGE_TITLE, layout="wide")
     st.title(text.TITLE)
-    st.caption(text.INTRO)
+    st.markdown(text.INTRO)  # st.caption grey fails WCAG AA contrast (3.9:1)
     if (opened := _open_catalogue()) is None:
         return
     source, data, inputs = opened
     options = view.options_for(inputs.catalogue.events)
-    state = _render_sidebar(options, _initial_state(options))
+    state = _render_sidebar(options, _initial_state(options), inputs)
     params = state.layer_params()
     try:
         layers = _layers(source, params, data)

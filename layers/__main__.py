@@ -1,4 +1,4 @@
-"""Command line: ``python -m layers export``, ``convert``, ``verify``, ``sources``."""
+"""Command line: ``python -m layers export``, ``convert``, ``verify``, ``sources``, ``figure``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from geo.errors import StrikeMapError
+from layers import figure_command
 from layers.catalogue import (
     FORMATS as CATALOGUE_FORMATS,
 )
@@ -118,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sources.add_argument("action", choices=("check",))
     sources.add_argument("--catalogue", type=Path, default=None)
+    figure_command.add_parser(commands)
     return parser
 
 
@@ -183,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         return _verify(args)
     if args.command == "sources":
         return _sources(args)
+    if args.command == "figure":
+        return figure_command.run(args)
     names = [n.strip() for n in args.layers.split(",") if n.strip()]
     unknown = [n for n in names if n not in LAYER_NAMES]
     if unknown or not names:

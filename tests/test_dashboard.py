@@ -198,8 +198,11 @@ def test_download_buttons_name_layer_and_widths(default_app):
     buttons = default_app.get("download_button")
     labels = [b.proto.label for b in buttons]
     assert "strike_zones.geojson" in labels and "All layers (zip)" in labels
-    assert len(buttons) == len(LAYERS) + 3
+    assert len(buttons) == len(LAYERS) + 3 + 3  # + the figure in three formats
     assert {
+        "strike-map-figure.png",
+        "strike-map-figure.svg",
+        "strike-map-figure.pdf",
         "strike_zones_W10km_D25km.geojson",
         "euphrates_valley_W10km.geojson",
         "border_corridor_D25km.geojson",
@@ -323,3 +326,11 @@ def test_broken_upload_names_file_row_column_and_keeps_the_map():
     assert "geo\\_precision" in message
     assert _timeline_count(at) == before
     assert _map_script(at)
+
+
+def test_a_bogus_type_keeps_every_type_with_a_notice():
+    at = _run({"types": "bogus"})
+    notices = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "'types' has only unknown value(s) bogus; used the default." in notices
+    assert not any("No event matches" in i.value for i in at.info)
+    assert len(at.dataframe[0].value) == 26  # every shipped event

@@ -29,6 +29,8 @@ VENDOR = "vendor/leaflet"
 #: of generated context-layer files, both under ``static/``.
 ENGINE_DIR = "strikemap"
 ENGINE_SOURCE = Path(__file__).resolve().parent / "js" / "strikemap.js"
+#: The measuring tool, loaded after the engine (it hooks ``StrikeMap.init``).
+MEASURE_SOURCE = ENGINE_SOURCE.with_name("measure.js")
 CONTEXT_DIR = "strikemap/data"
 #: Files the map uses, relative to the XStatic data folder.
 LEAFLET_FILES = (
@@ -50,6 +52,7 @@ class AssetUrls:
     css: str = f"{STATIC_URL}/{VENDOR}/leaflet.css"
     images: str = f"{STATIC_URL}/{VENDOR}/images/"
     engine: str = f"{STATIC_URL}/{ENGINE_DIR}/strikemap.js"
+    measure: str = f"{STATIC_URL}/{ENGINE_DIR}/measure.js"
 
 
 #: The default: files served by Streamlit from ``static/``.
@@ -93,11 +96,12 @@ def install_static_assets(static_dir: Path) -> list[Path]:
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dst)
         copied.append(dst)
-    engine = static_dir / ENGINE_DIR / ENGINE_SOURCE.name
-    if not (engine.is_file() and filecmp.cmp(ENGINE_SOURCE, engine, shallow=False)):
-        engine.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ENGINE_SOURCE, engine)
-        copied.append(engine)
+    for script in (ENGINE_SOURCE, MEASURE_SOURCE):
+        engine = static_dir / ENGINE_DIR / script.name
+        if not (engine.is_file() and filecmp.cmp(script, engine, shallow=False)):
+            engine.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(script, engine)
+            copied.append(engine)
     return copied
 
 
@@ -171,12 +175,13 @@ def inline_leaflet(html: str, urls: AssetUrls = LOCAL_ASSETS) -> str:
         lambda _: f"<script>{js}</script>",
         html,
     )
-    engine = ENGINE_SOURCE.read_text(encoding="utf-8")
-    page = re.sub(
-        rf'<script src="{re.escape(urls.engine)}"></script>',
-        lambda _: f"<script>{engine}</script>",
-        page,
-    )
+    for url, script in ((urls.engine, ENGINE_SOURCE), (urls.measure, MEASURE_SOURCE)):
+        text = script.read_text(encoding="utf-8")
+        page = re.sub(
+            rf'<script src="{re.escape(url)}"></script>',
+            lambda _, text=text: f"<script>{text}</script>",  # type: ignore[misc]
+            page,
+        )
     page = re.sub(
         rf'<link rel="stylesheet" href="{re.escape(urls.css)}"/>',
         lambda _: f"<style>{css}</style>",

@@ -10,7 +10,7 @@ choice with :func:`selected_event_id` and opens that event's card.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import altair as alt
@@ -174,3 +174,12 @@ def selected_event_id(state: Mapping[str, Any] | None) -> str | None:
         return None
     event_id = picked[0].get("event_id")
     return str(event_id) if event_id else None
+
+
+def open_card(state: MutableMapping[str, Any], card_key: str) -> None:
+    """The timeline's callback: the clicked event's card opens (runs before the rerun).
+
+    *state* is the session state, holding the chart's selection under ``"timeline"``.
+    """
+    if event_id := selected_event_id(state.get("timeline")):
+        state[card_key] = event_id

@@ -159,7 +159,10 @@
       path.bindTooltip(tip, tipOptions());
       path.on("add", function () {
         var node = path.getElement && path.getElement();
-        if (node) node.setAttribute("aria-label", spec.title + ": " + (p.label || ""));
+        if (node) {
+          node.setAttribute("role", "img");  // a name is allowed only with a role
+          node.setAttribute("aria-label", spec.title + ": " + (p.label || ""));
+        }
       });
       items.push({
         id: p.id || "",
@@ -192,7 +195,8 @@
 
   function zoneStyle(state, spec, klass, outline) {
     var style = Object.assign({}, spec.style);
-    var coarse = state.opts.areaClasses.indexOf(klass) >= 0;
+    // Hatched and dashed: P4-P5 only; a P3 zone is shaded with a solid outline.
+    var coarse = (state.opts.coarseClasses || state.opts.areaClasses).indexOf(klass) >= 0;
     if (outline) {
       style.fill = false;
       if (coarse) style.dashArray = "6 4";
@@ -577,7 +581,7 @@
     legendControl(state);
     viewsControl(state);
     statusControl(state);
-    map.on("click", function (e) { onClick(state, e); });
+    map.on("click", function (e) { if (!SM.measuring) onClick(state, e); });
     map.on("moveend", function () { report(state); });
     try {
       if (window.frameElement) window.frameElement.setAttribute("title", opts.title);
