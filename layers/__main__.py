@@ -1,4 +1,4 @@
-"""Command line: ``python -m layers export``, ``convert``, ``verify``, ``sources``, ``figure``."""
+"""Command line: ``export``, ``convert``, ``verify``, ``sources``, ``figure``."""
 
 from __future__ import annotations
 
