@@ -220,7 +220,7 @@ def _zone_fills(zones: gpd.GeoDataFrame) -> list[dict]:
     return out
 
 
-def _layer_data(
+def layer_data(
     gdf: gpd.GeoDataFrame, spec: LayerSpec, cached: list[dict] | None = None
 ) -> dict:
     """Features of *gdf*, picked from *cached* by event id when given.
@@ -390,7 +390,6 @@ def _events_data(
     limit: int,
     skip_ids: Iterable[str] = (),
 ) -> tuple[dict, str]:
-    types = list(EVENT_COLOURS)
     not_drawn_mask = shown & np.isin(columns.klass, NOT_DRAWN)
     skip = list(skip_ids)
     keep = shown & ~not_drawn_mask
@@ -425,8 +424,16 @@ def _events_data(
         status += f" {outside:,} events outside the view."
     if not_drawn:
         status += f" {not_drawn:,} country-only events (P6) are listed, not drawn."
+    data = columns_data(columns, index)
+    data["cells"] = cells
+    return data, status.strip()
+
+
+def columns_data(columns: EventColumns, index: np.ndarray) -> dict:
+    """The events at positions *index* of *columns*, as the engine draws them."""
+    types = list(EVENT_COLOURS)
     shape_index, shapes = _own_shapes(columns.shape[index], columns.radius[index])
-    data = {
+    return {
         "colours": [EVENT_COLOURS.get(t, DEFAULT_EVENT_COLOUR) for t in types],
         "id": columns.ids[index].tolist(),
         "title": columns.title[index].tolist(),
@@ -439,9 +446,8 @@ def _events_data(
         "shape": shape_index,
         "shapes": shapes,
         "tipHeader": tip_header(),
-        "cells": cells,
+        "cells": None,
     }
-    return data, status.strip()
 
 
 def _cells(lon: np.ndarray, lat: np.ndarray, type_code: np.ndarray, zoom: int) -> dict:
@@ -564,7 +570,7 @@ def view_payload(
             cached = None
             if spec.name in prepared.features and _selected_from(gdf, source):
                 cached = prepared.features[spec.name]
-            data = _layer_data(gdf, spec, cached)
+            data = layer_data(gdf, spec, cached)
         out_layers.append(
             {
                 "name": spec.name,

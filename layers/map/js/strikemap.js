@@ -561,6 +561,7 @@
     var state = {
       map: map, opts: opts, hidden: {}, layers: {}, items: [], selected: "",
       pick: "", seq: 0, highlight: null, pending: 0, drawn: false,
+      shared: {}, generation: 0,
     };
     // Inside Leaflet's overlay pane, so paths sit where Leaflet puts vectors.
     var overlay = map.getPane("overlayPane");
@@ -588,29 +589,94 @@
     return state;
   };
 
+  /* ---- Layers sent once (layers/map/refs.py): a payload names a file of a
+   * layer's full data, fetched once per page, and lists what it picks. */
+
+  function shared(state, url) {
+    if (!state.shared[url]) {
+      state.shared[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(url + ": " + r.status);
+        return r.json();
+      });
+      state.shared[url].catch(function () { delete state.shared[url]; });
+    }
+    return state.shared[url];
+  }
+
+  function pick(items, full) {
+    return {
+      type: "FeatureCollection",
+      features: items.map(function (p) { return typeof p === "number" ? full[p] : p; }),
+    };
+  }
+
+  SM.resolve = function (kind, data, full) {
+    if (kind === "events") {
+      var out = Object.assign({}, full);
+      ["id", "title", "type", "pc", "r", "lon", "lat", "date", "shape"].forEach(function (c) {
+        out[c] = data.keep.map(function (i) { return full[c][i]; });
+      });
+      return out;
+    }
+    if (kind === "zones") {
+      return {
+        features: pick(data.items, full.features.features),
+        fill: pick(data.fills, full.fill.features),
+      };
+    }
+    return pick(data.items, full.features);
+  };
+
+  function layerData(state, spec) {
+    var data = spec.data;
+    if (!data || !data.ref) return data;
+    return shared(state, data.ref).then(function (full) {
+      return SM.resolve(spec.kind, data, full);
+    });
+  }
+
   /* Draw a data payload; returns the L.FeatureGroup holding it (streamlit-folium
-   * removes it again before the next payload is drawn). */
+   * removes it again before the next payload is drawn). Shared layers are
+   * drawn once their files are in (at once when fetched before). */
   SM.update = function (map, payload) {
     var state = SM.state;
     var group = L.featureGroup();
+    var generation = (state.generation += 1);
     state.items = [];
-    payload.layers.forEach(function (spec) {
-      var drawn = DRAWERS[spec.kind](state, spec, spec.data);
-      var holder = L.layerGroup([drawn.layer]);
-      // Visibility lives with the shell: switching follows state.hidden.
-      if (state.layers[spec.name] && state.map.hasLayer(state.layers[spec.name])) {
-        state.map.removeLayer(state.layers[spec.name]);
+    state.selected = payload.selected || "";
+    function draw(datas) {
+      if (generation !== state.generation) return;
+      payload.layers.forEach(function (spec, k) {
+        var drawn = DRAWERS[spec.kind](state, spec, datas[k]);
+        var holder = L.layerGroup([drawn.layer]);
+        // Visibility lives with the shell: switching follows state.hidden.
+        if (state.layers[spec.name] && state.map.hasLayer(state.layers[spec.name])) {
+          state.map.removeLayer(state.layers[spec.name]);
+        }
+        state.layers[spec.name] = holder;
+        group.addLayer(holder);
+        state.items = state.items.concat(drawn.items);
+      });
+      state.drawn = true;
+      if (state.map.hasLayer(group)) {
+        applyVisibility(state);
+        highlight(state);
       }
-      state.layers[spec.name] = holder;
-      group.addLayer(holder);
-      state.items = state.items.concat(drawn.items);
-    });
+    }
     group.on("add", function () {
       applyVisibility(state);
       highlight(state);
     });
-    state.selected = payload.selected || "";
-    state.drawn = true;
+    var datas = payload.layers.map(function (spec) { return layerData(state, spec); });
+    if (datas.some(function (d) { return d && typeof d.then === "function"; })) {
+      state.pending += 1;
+      Promise.all(datas).then(function (resolved) {
+        state.pending -= 1;
+        draw(resolved);
+      }, function () { state.pending -= 1; });
+    } else {
+      draw(datas);
+    }
     if (state.status) state.status.textContent = payload.status || "";
     state.status && (state.status.style.display = payload.status ? "" : "none");
     return group;
