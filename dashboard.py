@@ -29,18 +29,18 @@ KEY = view.WIDGET_KEYS
 ss = st.session_state  # this session's state (a proxy: safe at module level)
 
 
-# Keyed on the files' times and sizes too: an edited catalogue is read again.
-@st.cache_data(show_spinner=False, max_entries=8)
+# cache_resource: one object shared by all sessions (no copy per rerun), never
+# mutated. Keyed on the files' times and sizes: an edited catalogue is read again.
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _inputs(source: Source, _data: bytes | None = None) -> LayerInputs:
     return LayerInputs(read_reference(), files.read_source(source, _data))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _layers(source: Source, params: LayerParams, _data: bytes | None = None) -> dict:
     return build_layers(_inputs(source, _data), params)
 
 
-# cache_resource: shared by all sessions, never mutated. Context: reference only.
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _context_urls(source: Source) -> dict[str, dict[str, str]]:
     layers = _layers(source[:2], LayerParams())
@@ -156,7 +156,7 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
     if events.empty:
         st.info("No event matches the filters.")
         return
-    chart = timeline.timeline_chart(events)
+    chart = timeline.memo_chart(events)
     st.altair_chart(chart, on_select=_open_card_from_timeline, **text.TIMELINE_WIDGET)
     st.dataframe(filters.events_table(events), hide_index=True, width="stretch")
 

@@ -263,11 +263,13 @@ def test_a_missing_reference_file_is_an_install_problem(monkeypatch):
         raise StrikeMapError("data/reference/countries.geojson: file not found")
 
     st.cache_data.clear()
+    st.cache_resource.clear()  # the read catalogue and layers are shared
     monkeypatch.setattr(reference, "read_reference", missing)
     try:
         at = _run()
     finally:
         st.cache_data.clear()
+        st.cache_resource.clear()
     assert not at.exception
     assert "installation" in at.error[0].value
     assert any("data/reference" in m.value for m in at.markdown)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -201,11 +201,18 @@ def _zone_groups(zones: gpd.GeoDataFrame) -> pd.Series:
     return pd.Series([""] * len(zones), index=zones.index)
 
 
-def _zone_fills(zones: gpd.GeoDataFrame) -> list[dict]:
-    """One fill per group of zones, styled by its least precise class."""
+def _zone_fills(zones: gpd.GeoDataFrame, memo: dict | None = None) -> list[dict]:
+    """One fill per group of zones, styled by its least precise class.
+
+    *memo* (rows of one prepared frame -> fill) keeps each union computed once.
+    """
     order = list(PRECISION_CLASSES)
     out = []
     for _, group in zones.groupby(_zone_groups(zones), sort=True):
+        key = tuple(group.index)
+        if memo is not None and key in memo:
+            out.append(memo[key])
+            continue
         klass = max(group["precision_class"], key=order.index)
         union = shapely.union_all(group.geometry.values)
         out.append(
@@ -217,15 +224,21 @@ def _zone_fills(zones: gpd.GeoDataFrame) -> list[dict]:
                 ),
             }
         )
+        if memo is not None:
+            memo[key] = out[-1]
     return out
 
 
 def layer_data(
-    gdf: gpd.GeoDataFrame, spec: LayerSpec, cached: list[dict] | None = None
+    gdf: gpd.GeoDataFrame,
+    spec: LayerSpec,
+    cached: list[dict] | None = None,
+    memo: dict | None = None,
 ) -> dict:
     """Features of *gdf*, picked from *cached* by event id when given.
 
-    *cached* holds the features of the unfiltered layer *gdf* was selected from.
+    *cached* holds the features of the unfiltered layer *gdf* was selected from;
+    *memo* the zone fills made from its rows so far.
     """
     if cached is not None and "event_id" not in gdf.columns:
         features = cached
@@ -237,7 +250,7 @@ def layer_data(
     if spec.draw == "zones":
         return {
             "features": _collection(features),
-            "fill": _collection(_zone_fills(gdf.to_crs(WGS84))),
+            "fill": _collection(_zone_fills(gdf.to_crs(WGS84), memo)),
         }
     return _collection(features)
 
@@ -361,6 +374,8 @@ class PreparedLayers:
     layers: Mapping[str, gpd.GeoDataFrame]
     features: Mapping[str, list[dict]]
     events: Mapping[str, EventColumns]
+    #: name -> zone fills made so far, by the rows of the group (a memo).
+    fills: dict[str, dict] = field(default_factory=dict, compare=False)
 
 
 def prepare_layers(layers: Mapping[str, gpd.GeoDataFrame]) -> PreparedLayers:
@@ -570,7 +585,8 @@ def view_payload(
             cached = None
             if spec.name in prepared.features and _selected_from(gdf, source):
                 cached = prepared.features[spec.name]
-            data = layer_data(gdf, spec, cached)
+            memo = None if cached is None else prepared.fills.setdefault(spec.name, {})
+            data = layer_data(gdf, spec, cached, memo)
         out_layers.append(
             {
                 "name": spec.name,

@@ -65,7 +65,8 @@ def shared_data(
         if gdf is None or len(gdf) == 0:
             continue
         if spec.name in prepared.features:
-            out[spec.name] = layer_data(gdf, spec, prepared.features[spec.name])
+            memo = prepared.fills.setdefault(spec.name, {})
+            out[spec.name] = layer_data(gdf, spec, prepared.features[spec.name], memo)
         elif spec.name in prepared.events:
             columns = prepared.events[spec.name]
             if 0 < len(columns.ids) <= REF_EVENTS_LIMIT and columns.ids.is_unique:
