@@ -15,6 +15,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from layers.catalogue.boundary import reading
 from layers.catalogue.check.validate import Catalogue, validate_tables
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
 from layers.catalogue.model import CATALOGUE_DIR, TABLE_FILES
@@ -122,7 +123,11 @@ def read_catalogue(
         If anything is wrong, naming the file, row, column and what is expected;
         a ``CatalogueErrors`` (a subclass) lists every problem found.
     """
-    path = Path(path)
+    with reading(str(path)):
+        return _read_catalogue(Path(path), reference=reference)
+
+
+def _read_catalogue(path: Path, *, reference: Reference | None) -> Catalogue:
     if not path.exists():
         raise CatalogueError(
             str(path),

@@ -8,29 +8,31 @@ page come here as bytes and are never written to disk.
 
 from __future__ import annotations
 
-import io
 import posixpath
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
+from layers.catalogue.archives import Unpacked, open_zip
+from layers.catalogue.boundary import reading
 from layers.catalogue.check.validate import Catalogue, validate_tables
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
 from layers.catalogue.importers import acled, features, ucdp
+from layers.catalogue.importers.csv_text import header_cells
 from layers.catalogue.importers.importing import (
     FeatureError,
     Tables,
     read_csv_strings,
     require_columns,
 )
+from layers.catalogue.limits import LIMITS
 from layers.catalogue.model import TABLE_COLUMNS, TABLE_FILES
 from layers.catalogue.reference import Reference
 
 #: The largest file the page accepts, in MB (``.streamlit/config.toml`` sets
 #: ``server.maxUploadSize`` to the same): a year of ACLED events for the
-#: Middle East is about 60 MB of CSV.
-MAX_UPLOAD_MB = 100
+#: Middle East is about 60 MB of CSV. Every limit is in ``limits.py``.
+MAX_UPLOAD_MB = LIMITS.upload_mb
 #: What the upload control offers (the content decides, not the extension).
 UPLOAD_TYPES = ("csv", "geojson", "json", "gpkg", "kml", "kmz", "zip")
 #: What an upload does to the catalogue in use.
@@ -52,7 +54,13 @@ def detect(data: bytes, *, name: str) -> str:
         If the content is none of them (naming what is accepted).
     """
     if data.startswith(ZIP_MAGIC):
-        return "features" if features.is_kmz(data) else "zip"
+        return "features" if features.is_kmz(data, name=name) else "zip"
+    if b"<ogrvrtdatasource" in data[:65536].lower():
+        raise CatalogueError(
+            name,
+            "is a GDAL virtual dataset (VRT), which names other files or URLs to "
+            f"read; it is never opened. {_EXPECTED[0].upper()}{_EXPECTED[1:]}",
+        )
     if data.startswith(PARQUET_MAGIC):
         raise CatalogueError(
             name,
@@ -62,8 +70,7 @@ def detect(data: bytes, *, name: str) -> str:
         )
     if features.looks_like(data):
         return "features"
-    first_line = data[:65536].split(b"\n", 1)[0].decode("utf-8-sig", "replace")
-    header = [cell.strip().strip('"') for cell in first_line.split(",")]
+    header = header_cells(data)
     if acled.looks_like(header):
         return "acled"
     if ucdp.looks_like(header):
@@ -85,11 +92,12 @@ def to_tables(data: bytes, *, name: str) -> Tables:
     CatalogueError
         If the format is unknown or the file breaks it.
     """
-    kind = detect(data, name=name)
-    if kind == "zip":
-        return _zip_tables(data, name=name)
-    module = {"acled": acled, "ucdp": ucdp, "features": features}[kind]
-    return module.to_tables(data, name=name)
+    with reading(name):
+        kind = detect(data, name=name)
+        if kind == "zip":
+            return _zip_tables(data, name=name)
+        module = {"acled": acled, "ucdp": ucdp, "features": features}[kind]
+        return module.to_tables(data, name=name)
 
 
 def read_bytes(
@@ -112,9 +120,14 @@ def read_bytes(
     CatalogueError
         Naming the file, row or feature, column and what was expected.
     """
+    with reading(name):
+        return _read_bytes(data, name=name, reference=reference)
+
+
+def _read_bytes(data: bytes, *, name: str, reference: Reference | None) -> Catalogue:
     if not data:
         raise CatalogueError(name, f"the file is empty; {_EXPECTED}")
-    if data.startswith(ZIP_MAGIC) and not features.is_kmz(data):
+    if data.startswith(ZIP_MAGIC) and not features.is_kmz(data, name=name):
         tables, names = _zip_members(data, name=name)
         return validate_tables(*tables, names=names, reference=reference, path=name)
     kind = detect(data, name=name)
@@ -174,9 +187,10 @@ def read_upload(name: str, data: bytes) -> Catalogue:
     Raises
     ------
     CatalogueError
-        If it is larger than ``MAX_UPLOAD_MB`` or cannot be read.
+        If it is larger than ``LIMITS.upload_mb`` or cannot be read: every
+        failure of every reader, named (see ``boundary.reading``).
     """
-    if len(data) > MAX_UPLOAD_MB * 1024 * 1024:
+    if len(data) > LIMITS.upload_bytes:
         raise CatalogueError(
             name,
             f"is {len(data) / 1024 / 1024:.0f} MB; the page takes files up to "
@@ -186,11 +200,7 @@ def read_upload(name: str, data: bytes) -> Catalogue:
 
 
 def _zip_members(data: bytes, *, name: str) -> tuple[Tables, dict[str, str]]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise CatalogueError(name, f"is not a readable zip; {_EXPECTED}") from None
-    with archive:
+    with open_zip(data, name=name) as archive:
         members = {
             posixpath.basename(info.filename): info
             for info in archive.infolist()
@@ -204,18 +214,12 @@ def _zip_members(data: bytes, *, name: str) -> tuple[Tables, dict[str, str]]:
                 f"the zip lacks {', '.join(missing)}; a catalogue zip holds "
                 "events.csv, claims.csv and sources.csv",
             )
-        total = sum(members[f].file_size for f in TABLE_FILES.values())
-        if total > MAX_UPLOAD_MB * 1024 * 1024:
-            raise CatalogueError(
-                name,
-                f"unpacks to {total / 1024 / 1024:.0f} MB; at most "
-                f"{MAX_UPLOAD_MB} MB are read",
-            )
+        unpacked = Unpacked(name=name)
         frames, names = [], {}
         for key, file_name in TABLE_FILES.items():
             info = members[file_name]
             shown = f"{name}/{info.filename}"
-            frame = read_csv_strings(archive.read(info), name=shown)
+            frame = read_csv_strings(unpacked.read(archive, info), name=shown)
             require_columns(
                 frame, TABLE_COLUMNS[key], name=shown, what=f"a catalogue {file_name}"
             )

@@ -1,9 +1,12 @@
 """Import events drawn as features (GeoJSON, GeoPackage, KML) into the catalogue.
 
-The file is read through GDAL (pyogrio); every layer of a GeoPackage or KML is
-read. Columns are matched by name, case-insensitively, against ``COLUMNS``
-(first alias found wins); what a file lacks gets the defaults documented
-beside each table. A feature's own geometry is its location:
+GeoJSON and GeoPackage are read through GDAL (pyogrio), each by its one
+driver, KML and KMZ by the project's own parser, all in a worker process held
+to the limits (``layers.catalogue.isolation``); every layer of a GeoPackage
+and every folder of a KML is read. Columns are matched by name,
+case-insensitively, against ``COLUMNS`` (first alias found wins); what a file
+lacks gets the defaults documented beside each table. A feature's own
+geometry is its location:
 
 - a point stands for the place: its class is the file's ``precision_class``,
   else the tightest class whose bound holds its ``uncertainty_m``, else P3
@@ -18,17 +21,14 @@ beside each table. A feature's own geometry is its location:
 from __future__ import annotations
 
 import hashlib
-import io
-import tempfile
-import zipfile
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 
 from geo.crs import WGS84
+from layers.catalogue.archives import open_zip
 from layers.catalogue.check.validate import Catalogue
 from layers.catalogue.errors import CatalogueError
 from layers.catalogue.importers.importing import (
@@ -46,6 +46,7 @@ from layers.catalogue.importers.importing import (
     to_catalogue,
     whole_number_text,
 )
+from layers.catalogue.isolation import read_isolated
 from layers.catalogue.model import (
     ACLED_TYPES,
     CONFIDENCE_GRADES,
@@ -54,8 +55,7 @@ from layers.catalogue.model import (
 )
 
 #: Native column <- the names a drawn file may use for it (case-insensitive,
-#: first found wins). KML through GDAL gives Name, description, timestamp,
-#: begin and end.
+#: first found wins). KML gives name, description, timestamp, begin and end.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "event_id": ("event_id", "id", "event_id_cnty", "uid"),
     "title": ("title", "name", "label"),
@@ -124,39 +124,19 @@ def _present(frame: pd.DataFrame, aliases: tuple[str, ...]) -> list[str]:
     return [lower[alias] for alias in aliases if alias in lower]
 
 
-def _read_layers(data: bytes, name: str) -> gpd.GeoDataFrame:
+def vector_kind(data: bytes) -> str:
+    """Which reader *data* goes to: ``gpkg``, ``kmz``, ``geojson`` or ``kml``."""
     if data.startswith(SQLITE_MAGIC):
-        # GDAL warns about a GeoPackage in memory without a .gpkg name, so it
-        # gets one in the system's temporary folder, removed at once.
-        with tempfile.TemporaryDirectory(prefix="strikemap-") as folder:
-            path = Path(folder) / "upload.gpkg"
-            path.write_bytes(data)
-            return _read_source(path, name)
-    return _read_source(data, name)
+        return "gpkg"
+    if data.startswith(b"PK\x03\x04"):
+        return "kmz"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return "geojson" if head.startswith((b"{", b"[")) else "kml"
 
 
-def _read_source(data: bytes | Path, name: str) -> gpd.GeoDataFrame:
-    try:
-        # Layers by index: reading bytes names each layer after a temporary file.
-        frames = []
-        for layer in range(len(pyogrio.list_layers(data))):
-            frame = pyogrio.read_dataframe(data, layer=layer)
-            if not isinstance(frame, gpd.GeoDataFrame):
-                continue  # a table without geometry (e.g. in a GeoPackage)
-            if frame.crs is not None:
-                frame = frame.to_crs(WGS84)
-            frames.append(frame.set_crs(WGS84, allow_override=True))
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise CatalogueError(
-            name,
-            "cannot be read as GeoJSON, GeoPackage or KML "
-            f"({str(exc).splitlines()[0][:200]})",
-        ) from None
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        raise CatalogueError(name, "holds no features; expected events as features")
-    gdf = pd.concat(frames, ignore_index=True)
-    return gpd.GeoDataFrame(gdf, geometry=gdf.geometry.name, crs=WGS84)
+def _read_layers(data: bytes, name: str) -> gpd.GeoDataFrame:
+    """Every feature of the file, read in a worker process (see ``isolation``)."""
+    return read_isolated(vector_kind(data), data, name=name).frame
 
 
 def _text(values: pd.Series) -> pd.Series:
@@ -532,13 +512,17 @@ def looks_like(data: bytes) -> bool:
     return head.startswith(b"<") and b"<kml" in data[:4096]
 
 
-def is_kmz(data: bytes) -> bool:
-    """Whether *data* is a zip holding a ``.kml`` (a KMZ)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return any(n.lower().endswith(".kml") for n in archive.namelist())
-    except zipfile.BadZipFile:
-        return False
+def is_kmz(data: bytes, *, name: str = "the file") -> bool:
+    """Whether *data* is a zip holding a ``.kml`` (a KMZ).
+
+    Raises
+    ------
+    CatalogueError
+        If the zip breaks the archive limits or cannot be read (see
+        ``archives.open_zip``), naming *name*.
+    """
+    with open_zip(data, name=name) as archive:
+        return any(n.lower().endswith(".kml") for n in archive.namelist())
 
 
 def read(data: bytes, *, name: str) -> Catalogue:

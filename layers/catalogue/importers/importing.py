@@ -26,6 +26,7 @@ from pyproj import Geod
 from geo.crs import WGS84, aeqd_crs
 from layers.catalogue.check.validate import Catalogue, validate_tables
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
+from layers.catalogue.importers.csv_text import decode_csv
 from layers.catalogue.model import (
     CLAIM_COLUMNS,
     EVENT_COLUMNS,
@@ -309,21 +310,16 @@ def read_csv_strings(data: bytes, *, name: str) -> pd.DataFrame:
     Raises
     ------
     CatalogueError
-        If the bytes are not UTF-8 CSV with a header row.
+        If the bytes are not CSV with a header row (in the encodings and
+        with the separators ``csv_text.decode_csv`` tells apart).
     """
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CatalogueError(
-            name,
-            f"not a UTF-8 text file (byte {exc.start} cannot be read); "
-            "save it as CSV (UTF-8)",
-        ) from None
+    text, separator, _ = decode_csv(data, name=name)
     if not text.strip():
         raise CatalogueError(name, "the file is empty; expected a header row")
     try:
         frame = pd.read_csv(
             io.StringIO(text),
+            sep=separator,
             dtype=str,
             keep_default_na=False,
             skipinitialspace=False,
