@@ -6,7 +6,7 @@ other layer is sent per view as data (``view_payload``): text stays plain text
 (the browser sets it with ``textContent``) and is made safe for a script only
 where it is embedded (``geo.safe.script_json``). Events are sent as columns of
 their centre, radius and class, never as pre-built rings, and above
-``MAX_EVENTS`` in view as counts on a grid.
+``MAX_EVENTS`` in view as counts in H3 hexagons (``layers.map.hexbin``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import shapely
 
 from geo.crs import WGS84
 from layers.catalogue.model import PRECISION_CLASSES
+from layers.map import hexbin
 from layers.map.style import (
     DEFAULT_EVENT_COLOUR,
     EVENT_COLOURS,
@@ -46,10 +47,9 @@ AREA_ONLY = ("P3", "P4", "P5", "P6")
 COARSE_AREAS = ("P4", "P5")
 #: Country-only events: listed, never drawn.
 NOT_DRAWN = ("P6",)
-#: Above this many events in view, the map draws grid counts instead.
+#: Above this many events in view, the map draws counts in H3 hexagons
+#: instead (``layers.map.hexbin``).
 MAX_EVENTS = 1500
-#: A grid cell is about this many pixels wide at the reported zoom.
-CELL_PIXELS = 40
 EVENT_TIP_FIELDS = ("date_start", "sub_event_type", "precision_class", "uncertainty_m")
 
 
@@ -276,6 +276,10 @@ class EventColumns:
     #: disc cut by its constraints, a governorate); None elsewhere. Turned into
     #: GeoJSON only for the events sent one by one.
     shape: np.ndarray
+    #: Where the event counts in hexagon counts: its centre, or a point inside
+    #: its own area where it has one (``hexbin.AREA_RULE``).
+    point_lon: np.ndarray
+    point_lat: np.ndarray
 
     @classmethod
     def from_frame(cls, events: gpd.GeoDataFrame) -> EventColumns:
@@ -284,17 +288,35 @@ class EventColumns:
         fallback = types.index("Other") if "Other" in types else 0
         codes = pd.Index(types).get_indexer(events["sub_event_type"].astype(str))
         dates = pd.to_datetime(events["date_start"]).dt.strftime("%Y-%m-%d")
+        shape = _own_areas(events)
+        lon = np.round(events["lon"].to_numpy(dtype=float), DATA_DECIMALS)
+        lat = np.round(events["lat"].to_numpy(dtype=float), DATA_DECIMALS)
+        point_lon, point_lat = _counting_points(lon, lat, shape)
         return cls(
             ids=pd.Index(events["event_id"].astype(str).to_numpy(dtype=object)),
-            lon=np.round(events["lon"].to_numpy(dtype=float), DATA_DECIMALS),
-            lat=np.round(events["lat"].to_numpy(dtype=float), DATA_DECIMALS),
+            lon=lon,
+            lat=lat,
             radius=np.round(events["uncertainty_m"].to_numpy(dtype=float), 1),
             klass=events["precision_class"].astype(str).to_numpy(dtype=object),
             type_code=np.where(codes < 0, fallback, codes).astype(np.int64),
             title=events["title"].astype(str).to_numpy(dtype=object),
             date=dates.fillna("").to_numpy(dtype=object),
-            shape=_own_areas(events),
+            shape=shape,
+            point_lon=point_lon,
+            point_lat=point_lat,
         )
+
+
+def _counting_points(
+    lon: np.ndarray, lat: np.ndarray, shape: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Centres, with a point inside its own area for each event that has one."""
+    lon, lat = lon.copy(), lat.copy()
+    own = np.flatnonzero(pd.notna(shape))
+    if len(own):
+        points = shapely.point_on_surface(shape[own].astype(object))
+        lon[own], lat[own] = shapely.get_x(points), shapely.get_y(points)
+    return lon, lat
 
 
 def _own_areas(events: gpd.GeoDataFrame) -> np.ndarray:
@@ -393,10 +415,6 @@ def prepare_layers(layers: Mapping[str, gpd.GeoDataFrame]) -> PreparedLayers:
     return PreparedLayers(layers=dict(layers), features=features, events=events)
 
 
-def _cell_size(zoom: int) -> float:
-    return 360.0 / (256 * 2**zoom) * CELL_PIXELS
-
-
 def _events_data(
     columns: EventColumns,
     shown: np.ndarray,
@@ -412,6 +430,7 @@ def _events_data(
         keep &= ~columns.ids.isin(pd.Index(skip, dtype=object))
     not_drawn = int(not_drawn_mask.sum())
     outside = 0
+    drawable = keep.copy()
     if view is not None and int(keep.sum()) > limit:
         south, west, north, east = view.bounds
         inside = (
@@ -426,14 +445,13 @@ def _events_data(
     cells = None
     status = ""
     if len(index) > limit:
-        zoom = view.zoom if view is not None else 5
-        cells = _cells(
-            columns.lon[index], columns.lat[index], columns.type_code[index], zoom
-        )
+        cells = _hexagons(columns, np.flatnonzero(drawable), view)
         status = (
-            f"{len(index):,} events in view drawn as counts per cell; "
-            "click a cell or zoom in to see them one by one."
+            f"{len(index):,} events in view drawn as counts per hexagon; "
+            "click a hexagon or zoom in to see them one by one. In the counts, "
+            f"{hexbin.AREA_RULE}."
         )
+        outside = cells["outside"]
         index = index[:0]
     if outside:
         status += f" {outside:,} events outside the view."
@@ -465,27 +483,20 @@ def columns_data(columns: EventColumns, index: np.ndarray) -> dict:
     }
 
 
-def _cells(lon: np.ndarray, lat: np.ndarray, type_code: np.ndarray, zoom: int) -> dict:
-    """Counts of events per grid cell, each with its most common type.
-
-    Cells are about ``CELL_PIXELS`` wide at *zoom*.
-    """
-    size = _cell_size(zoom)
-    x = np.floor(lon / size).astype(np.int64)
-    y = np.floor(lat / size).astype(np.int64)
-    keys = pd.DataFrame({"x": x, "y": y, "t": type_code})
-    per_type = keys.groupby(["x", "y", "t"]).size().rename("n").reset_index()
-    per_type = per_type.sort_values("n", ascending=False, kind="stable")
-    main = per_type.drop_duplicates(["x", "y"]).set_index(["x", "y"])["t"]
-    counts = keys.groupby(["x", "y"]).size()
-    main = main.reindex(counts.index)
-    return {
-        "size": size,
-        "x": counts.index.get_level_values("x").tolist(),
-        "y": counts.index.get_level_values("y").tolist(),
-        "n": counts.to_numpy().tolist(),
-        "type": main.to_numpy().tolist(),
-    }
+def _hexagons(columns: EventColumns, index: np.ndarray, view: MapView | None) -> dict:
+    """H3 counts of the events at *index*, over *view* (all of them without)."""
+    lon, lat = columns.point_lon[index], columns.point_lat[index]
+    if view is None:
+        bounds = (
+            float(lat.min()),
+            float(lon.min()),
+            float(lat.max()),
+            float(lon.max()),
+        )
+        view = MapView(bounds=bounds, zoom=5)
+    return hexbin.hex_counts(
+        lon, lat, columns.type_code[index], bounds=view.bounds, zoom=view.zoom
+    )
 
 
 def _shown_mask(
@@ -543,7 +554,7 @@ def view_payload(
         without it everything is prepared here.
     view
         The part of the world shown; with more than *limit* drawable events,
-        only those inside it are sent, as grid counts while still over *limit*.
+        only those inside it are sent, as hexagon counts while still over *limit*.
     selected
         The event id to highlight.
     limit

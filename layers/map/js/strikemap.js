@@ -286,21 +286,20 @@
         });
       })(i);
     }
+    // Counts in H3 hexagons (layers/map/hexbin.py); a click zooms in.
     var cells = data.cells;
     if (cells) {
-      var size = cells.size;
       var max = Math.max.apply(null, cells.n.concat([1]));
       for (var k = 0; k < cells.n.length; k++) {
         (function (k) {
-          var south = cells.y[k] * size, west = cells.x[k] * size;
-          var bounds = L.latLngBounds([south, west], [south + size, west + size]);
           var colour = colours[cells.type[k]] || "#525252";
-          var rect = L.rectangle(bounds, {
+          var hexagon = L.polygon(cells.ring[k], {
             renderer: renderer, color: colour, weight: 1,
             fillColor: colour, fillOpacity: 0.25 + 0.55 * Math.sqrt(cells.n[k] / max),
           });
-          rect.bindTooltip(tipNode(cells.n[k] + " events", [["Click", "zoom in"]]), tipOptions());
-          rect.addTo(group);
+          var bounds = hexagon.getBounds();
+          hexagon.bindTooltip(tipNode(cells.n[k] + " events", [["Click", "zoom in"]]), tipOptions());
+          hexagon.addTo(group);
           var label = L.marker(bounds.getCenter(), {
             interactive: false, keyboard: false, pane: "sm-labels",
             icon: L.divIcon({ className: "sm-count", html: "", iconSize: null }),
@@ -310,10 +309,11 @@
             if (node) node.textContent = String(cells.n[k]);
           });
           label.addTo(group);
+          var ring = cells.ring[k].map(function (p) { return [p[1], p[0]]; });
           items.push({
             id: "", label: cells.n[k] + " events", layerName: spec.name, rank: 0,
             cell: bounds,
-            hit: function (map, latlng) { return bounds.contains(latlng); },
+            hit: function (map, latlng) { return inRing(latlng.lng, latlng.lat, ring); },
           });
         })(k);
       }
