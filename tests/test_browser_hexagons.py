@@ -59,3 +59,41 @@ def test_many_events_are_hexagons_that_zoom_in_when_clicked(layers, tmp_path):
             f"StrikeMap.state.map.getZoom() > {state['zoom']}", timeout=10_000
         )
         browser.close()
+
+
+def test_a_small_pan_reports_the_same_view_and_a_large_one_a_new_one(layers, tmp_path):
+    path = tmp_path / "map.html"
+    path.write_text(assets.inline_leaflet(map_html(build_map(layers))))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.add_init_script("window.__GLOBAL_DATA__ = {};")
+        page.goto(path.as_uri())
+        page.wait_for_function("window.StrikeMap && StrikeMap.ready()", timeout=60_000)
+        key = "JSON.stringify(window.__GLOBAL_DATA__.last_geocoder_result)"
+        pan = "([x, y]) => StrikeMap.state.map.panBy([x, y], {animate: false})"
+        # Centred on a snapping step, so a 20 px pan stays inside it.
+        page.evaluate(
+            "(() => { const m = StrikeMap.state.map, s = 360 / 2 ** (m.getZoom() + 1);"
+            " m.setView([Math.round(m.getCenter().lat / s) * s,"
+            " Math.round(m.getCenter().lng / s) * s], m.getZoom(), {animate: false});"
+            " })()"
+        )
+        before = page.evaluate(key)
+        page.evaluate(pan, [20, 0])
+        assert page.evaluate(key) == before
+        page.evaluate(pan, [500, 0])
+        moved = page.evaluate(key)
+        assert moved != before
+        reported = page.evaluate("window.__GLOBAL_DATA__.last_geocoder_result")
+        south, west, north, east = reported["bounds"]
+        shown = page.evaluate(
+            "(() => { const b = StrikeMap.state.map.getBounds();"
+            " return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; })()"
+        )
+        # The reported bounds hold what is shown (snapped outward).
+        assert south <= shown[0] and west <= shown[1]
+        assert north >= shown[2] and east >= shown[3]
+        browser.close()

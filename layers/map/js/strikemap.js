@@ -338,10 +338,15 @@
     var map = state.map;
     var c = map.getCenter();
     var b = map.getBounds();
-    var round = function (v) { return Math.round(v * 1e4) / 1e4; };
+    // Snapped to half a tile (128 px) at this zoom, bounds outward: a pan
+    // smaller than that reports the same value, so streamlit-folium (which
+    // sends only a changed value) does not rerun the page for it.
+    var step = 360 / Math.pow(2, map.getZoom() + 1);
+    var snap = function (v, how) { return Math.round(how(v / step) * step * 1e4) / 1e4; };
     var value = {
-      lat: round(c.lat), lon: round(c.lng), zoom: map.getZoom(),
-      bounds: [round(b.getSouth()), round(b.getWest()), round(b.getNorth()), round(b.getEast())],
+      lat: snap(c.lat, Math.round), lon: snap(c.lng, Math.round), zoom: map.getZoom(),
+      bounds: [snap(b.getSouth(), Math.floor), snap(b.getWest(), Math.floor),
+        snap(b.getNorth(), Math.ceil), snap(b.getEast(), Math.ceil)],
       hidden: Object.keys(state.hidden).filter(function (k) { return state.hidden[k]; }).sort(),
       pick: state.pick, seq: state.seq,
     };
