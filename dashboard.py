@@ -14,7 +14,7 @@ from geo.errors import StrikeMapError
 from geo.safe import markdown_text
 from layers import catalogue as catalogue_wing
 from layers.catalogue.reference import read_reference
-from layers.map import assets, channel
+from layers.map import assets, channel, refs
 from layers.map import build as map_build
 from layers.map import data as map_data
 from layers.page import card, failures, files, filters, publish, text, timeline, view
@@ -28,21 +28,19 @@ from layers.registry import LAYER_NAMES, build_layers
 HERE = Path(__file__).resolve().parent
 KEY = view.WIDGET_KEYS
 ss = st.session_state  # this session's state (a proxy: safe at module level)
-Prepared = map_data.PreparedLayers
 
 
-# Keyed on the files' times and sizes too: an edited catalogue is read again.
-@st.cache_data(show_spinner=False, max_entries=8)
+# cache_resource: one shared, never-mutated object per files' times and sizes.
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _inputs(source: Source, _data: bytes | None = None) -> LayerInputs:
     return LayerInputs(read_reference(), files.read_source(source, _data))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _layers(source: Source, params: LayerParams, _data: bytes | None = None) -> dict:
     return build_layers(_inputs(source, _data), params)
 
 
-# cache_resource: shared by all sessions, never mutated. Context: reference only.
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _context_urls(source: Source) -> dict[str, dict[str, str]]:
     layers = _layers(source[:2], LayerParams())
@@ -50,8 +48,10 @@ def _context_urls(source: Source) -> dict[str, dict[str, str]]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _prepared(source: Source, params: LayerParams, _data: bytes | None) -> Prepared:
-    return map_data.prepare_layers(_layers(source, params, _data))
+def _shared(source: Source, params: LayerParams, _data: bytes | None) -> refs.Shared:
+    prepared = map_data.prepare_layers(_layers(source, params, _data))
+    install = partial(assets.install_data, HERE / "static")
+    return refs.share(prepared, install, catalogue=_data is None)
 
 
 def _render_failure(failure: failures.Failure) -> None:
@@ -119,9 +119,9 @@ def _render_map(shown: dict, state: ViewState, ids: tuple, loaded: Upload) -> Vi
     if pick := channel.new_pick(report, ss.get("_last_pick")):
         ss.update({"_last_pick": (pick, report.seq), KEY["event"]: pick})
     start = ss["_start"]  # the shell must not change in a session
-    payload = map_data.view_payload(
+    payload = refs.view_payload(
         shown,
-        prepared=_prepared(source, state.layer_params(), data),
+        _shared(source, state.layer_params(), data),
         view=channel.current_view(
             report, **view.map_start(start), start=map_build.DEFAULT_VIEW
         ),
@@ -153,7 +153,7 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
     if events.empty:
         st.info("No event matches the filters.")
         return
-    chart = timeline.timeline_chart(events)
+    chart = timeline.memo_chart(events)
     select = partial(timeline.open_card, ss, KEY["event"])  # runs before the rerun
     st.altair_chart(chart, on_select=select, **text.TIMELINE_WIDGET)
     st.dataframe(filters.events_table(events), hide_index=True, width="stretch")

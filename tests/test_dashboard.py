@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from layers.registry import LAYERS
 from tests.conftest import DATA, ROOT
+from tests.map_support import resolved_data
 
 APP = str(ROOT / "dashboard.py")
 TIMEOUT = 120
@@ -34,8 +35,9 @@ def _map_script(at: AppTest) -> str:
     ]
     assert len(components) == 1
     args = json.loads(components[0].proto.json_args)
-    # The shell's script, then the data swapped into it.
-    return args["script"] + "\n" + (args["feature_group"] or "")
+    # The shell's script, then the data swapped into it, with the layers sent
+    # by reference read from the files the browser fetches.
+    return args["script"] + "\n" + resolved_data(args["feature_group"] or "")
 
 
 def _timeline_count(at: AppTest) -> int:
@@ -264,11 +266,13 @@ def test_a_missing_reference_file_is_an_install_problem(monkeypatch):
         raise StrikeMapError("data/reference/countries.geojson: file not found")
 
     st.cache_data.clear()
+    st.cache_resource.clear()  # the read catalogue and layers are shared
     monkeypatch.setattr(reference, "read_reference", missing)
     try:
         at = _run()
     finally:
         st.cache_data.clear()
+        st.cache_resource.clear()
     assert not at.exception
     assert "installation" in at.error[0].value
     assert any("data/reference" in m.value for m in at.markdown)

@@ -13,6 +13,7 @@ import base64
 import filecmp
 import hashlib
 import json
+import os
 import re
 import shutil
 from collections.abc import Mapping
@@ -124,21 +125,49 @@ def install_context(
     -------
     name -> level -> URL.
     """
-    target = static_dir / CONTEXT_DIR
     urls: dict[str, dict[str, str]] = {}
     for name, levels in context.items():
         for level, collection in levels.items():
-            text = json.dumps(collection, separators=(",", ":"))
-            digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-            file_name = f"{name}-{level}-{digest}.json"
-            path = target / file_name
-            if not path.is_file():
-                target.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".tmp")
-                tmp.write_text(text, encoding="utf-8")
-                tmp.replace(path)
-            urls.setdefault(name, {})[level] = f"{STATIC_URL}/{CONTEXT_DIR}/{file_name}"
+            urls.setdefault(name, {})[level] = _write_hashed(
+                static_dir, f"{name}-{level}", collection
+            )
     return urls
+
+
+def install_data(static_dir: Path, data: Mapping[str, dict]) -> dict[str, str]:
+    """Write each layer's full data as a file the browser fetches once.
+
+    Named like the context files (content hash), so a width or catalogue seen
+    before reuses its file, across sessions and restarts.
+
+    Parameters
+    ----------
+    static_dir
+        The app's static folder.
+    data
+        ``layers.map.refs.shared_data`` output: name -> data.
+
+    Returns
+    -------
+    name -> URL.
+    """
+    return {
+        name: _write_hashed(static_dir, name, value) for name, value in data.items()
+    }
+
+
+def _write_hashed(static_dir: Path, stem: str, value: object) -> str:
+    text = json.dumps(value, separators=(",", ":"))
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    file_name = f"{stem}-{digest}.json"
+    target = static_dir / CONTEXT_DIR
+    path = target / file_name
+    if not path.is_file():
+        target.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{file_name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return f"{STATIC_URL}/{CONTEXT_DIR}/{file_name}"
 
 
 def _data_uri(path: Path) -> str:

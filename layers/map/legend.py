@@ -54,7 +54,9 @@ def _events_rows(spec: LayerSpec) -> list[dict]:
     rows.append(
         {
             "text": "Dashed ring = uncertainty radius; a dot only where the site "
-            "is known (P1-P2). Many events: counts per cell."
+            "is known (P1-P2). Many events: counts per H3 hexagon (click to "
+            "zoom in); an event known only as an area counts at a point inside "
+            "its area."
         }
     )
     return rows
