@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import filecmp
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -21,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import xstatic.pkg.leaflet as xs_leaflet
+
+from geo.safe import script_json
 
 #: The URL prefix Streamlit serves ``./static/`` under (absolute, because the
 #: map runs in an iframe of streamlit-folium's component).
@@ -157,7 +158,7 @@ def install_data(static_dir: Path, data: Mapping[str, dict]) -> dict[str, str]:
 
 
 def _write_hashed(static_dir: Path, stem: str, value: object) -> str:
-    text = json.dumps(value, separators=(",", ":"))
+    text = script_json(value)  # data text stays inert wherever the file lands
     digest = hashlib.sha256(text.encode()).hexdigest()[:16]
     file_name = f"{stem}-{digest}.json"
     target = static_dir / CONTEXT_DIR
