@@ -14,12 +14,13 @@ from geo.errors import StrikeMapError
 from geo.safe import markdown_text
 from layers import catalogue as catalogue_wing
 from layers.catalogue.reference import read_reference
-from layers.map import assets, channel
+from layers.map import assets, channel, refs
 from layers.map import build as map_build
 from layers.map import data as map_data
-from layers.page import card, failures, files, filters, text, timeline, view
-from layers.page.downloads import downloads
+from layers.page import card, failures, files, filters, publish, text, timeline, view
+from layers.page.downloads import Provenance, downloads
 from layers.page.files import Source, Upload
+from layers.page.find import find_widget, map_target
 from layers.page.view import Options, ViewState
 from layers.params import LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, build_layers
@@ -27,21 +28,19 @@ from layers.registry import LAYER_NAMES, build_layers
 HERE = Path(__file__).resolve().parent
 KEY = view.WIDGET_KEYS
 ss = st.session_state  # this session's state (a proxy: safe at module level)
-Prepared = map_data.PreparedLayers
 
 
-# Keyed on the files' times and sizes too: an edited catalogue is read again.
-@st.cache_data(show_spinner=False, max_entries=8)
+# cache_resource: one shared, never-mutated object per files' times and sizes.
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _inputs(source: Source, _data: bytes | None = None) -> LayerInputs:
     return LayerInputs(read_reference(), files.read_source(source, _data))
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _layers(source: Source, params: LayerParams, _data: bytes | None = None) -> dict:
     return build_layers(_inputs(source, _data), params)
 
 
-# cache_resource: shared by all sessions, never mutated. Context: reference only.
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _context_urls(source: Source) -> dict[str, dict[str, str]]:
     layers = _layers(source[:2], LayerParams())
@@ -49,8 +48,10 @@ def _context_urls(source: Source) -> dict[str, dict[str, str]]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _prepared(source: Source, params: LayerParams, _data: bytes | None) -> Prepared:
-    return map_data.prepare_layers(_layers(source, params, _data))
+def _shared(source: Source, params: LayerParams, _data: bytes | None) -> refs.Shared:
+    prepared = map_data.prepare_layers(_layers(source, params, _data))
+    install = partial(assets.install_data, HERE / "static")
+    return refs.share(prepared, install, catalogue=_data is None)
 
 
 def _render_failure(failure: failures.Failure) -> None:
@@ -103,8 +104,9 @@ def _initial_state(options: Options) -> ViewState:
     return ss["_start"]
 
 
-def _render_sidebar(options: Options, start: ViewState) -> ViewState:
-    for element, kwargs in view.sidebar_widgets(options, ss[KEY["date_start"]]):
+def _render_sidebar(options: Options, start: ViewState, got: LayerInputs) -> ViewState:
+    widgets = view.sidebar_widgets(options, ss[KEY["date_start"]])
+    for element, kwargs in [find_widget(got, ss, KEY["event"]), *widgets]:
         getattr(st.sidebar, element)(**kwargs)
     return view.state_from_widgets(ss, start)
 
@@ -117,9 +119,9 @@ def _render_map(shown: dict, state: ViewState, ids: tuple, loaded: Upload) -> Vi
     if pick := channel.new_pick(report, ss.get("_last_pick")):
         ss.update({"_last_pick": (pick, report.seq), KEY["event"]: pick})
     start = ss["_start"]  # the shell must not change in a session
-    payload = map_data.view_payload(
+    payload = refs.view_payload(
         shown,
-        prepared=_prepared(source, state.layer_params(), data),
+        _shared(source, state.layer_params(), data),
         view=channel.current_view(
             report, **view.map_start(start), start=map_build.DEFAULT_VIEW
         ),
@@ -128,10 +130,10 @@ def _render_map(shown: dict, state: ViewState, ids: tuple, loaded: Upload) -> Vi
     shell = map_build.build_shell(
         _context_urls(source[:2]), basemap=state.basemap, hidden=start.hidden
     )
-    widget = {**text.MAP_WIDGET, **view.map_centre(start)}
+    widget = {**text.MAP_WIDGET, **view.map_centre(start), **map_target(ss)}
     st_folium(shell, feature_group_to_add=map_build.DataLayer(payload), **widget)
     if payload["status"]:
-        st.caption(payload["status"])
+        st.markdown(payload["status"])
     return view.with_map_report(state, report)
 
 
@@ -141,13 +143,9 @@ def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
         text.CARD_PICKER, list(labels), key=KEY["event"], format_func=labels.get
     )
     if pick:  # st.html: no Markdown (which makes "![x](url)" an image), DOMPurify
-        st.html(card.event_card(pick, all_events, shown.get("strike_zones")))
-
-
-def _open_card_from_timeline() -> None:
-    # A callback runs before the rerun, so it may set the card's selectbox.
-    if event_id := timeline.selected_event_id(ss.get("timeline")):
-        ss[KEY["event"]] = event_id
+        st.html(
+            card.event_card(pick, all_events, shown.get("strike_zones"), layers=shown)
+        )
 
 
 def _render_timeline(events: gpd.GeoDataFrame) -> None:
@@ -155,29 +153,32 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
     if events.empty:
         st.info("No event matches the filters.")
         return
-    chart = timeline.timeline_chart(events)
-    st.altair_chart(chart, on_select=_open_card_from_timeline, **text.TIMELINE_WIDGET)
+    chart = timeline.memo_chart(events)
+    select = partial(timeline.open_card, ss, KEY["event"])  # runs before the rerun
+    st.altair_chart(chart, on_select=select, **text.TIMELINE_WIDGET)
     st.dataframe(filters.events_table(events), hide_index=True, width="stretch")
 
 
-def _render_downloads(shown: dict, params: LayerParams, state: ViewState) -> None:
+def _render_downloads(shown: dict, state: ViewState, inputs: LayerInputs) -> None:
     st.subheader("Downloads")
     make_map = partial(map_build.build_map, shown, basemap=state.basemap)
+    about = Provenance(catalogue=inputs.catalogue, state=state)
     columns = st.columns(3)
-    for index, item in enumerate(downloads(shown, params, make_map)):
-        columns[index % 3].download_button(**item.button())
+    figs = publish.figure_downloads(shown, state, inputs.catalogue.events)
+    for i, item in enumerate(downloads(shown, make_map=make_map, about=about) + figs):
+        columns[i % 3].download_button(**item.button())
 
 
 def main() -> None:
     """Draw the page."""
     st.set_page_config(page_title=text.PAGE_TITLE, layout="wide")
     st.title(text.TITLE)
-    st.caption(text.INTRO)
+    st.markdown(text.INTRO)  # st.caption grey fails WCAG AA contrast (3.9:1)
     if (opened := _open_catalogue()) is None:
         return
     source, data, inputs = opened
     options = view.options_for(inputs.catalogue.events)
-    state = _render_sidebar(options, _initial_state(options))
+    state = _render_sidebar(options, _initial_state(options), inputs)
     params = state.layer_params()
     try:
         layers = _layers(source, params, data)
@@ -193,7 +194,7 @@ def main() -> None:
     state = replace(state, event=ss.get(KEY["event"], ""))
     st.query_params.from_dict(view.to_query(state, options))
     _render_timeline(shown["events"])
-    _render_downloads(shown, params, state)
+    _render_downloads(shown, state, inputs)
 
 
 main()

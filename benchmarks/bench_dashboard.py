@@ -14,7 +14,9 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -41,13 +43,18 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def _component_args(at: AppTest) -> dict:
+def component_json(at: AppTest) -> str:
+    """The map component's arguments as Streamlit sends them (JSON text)."""
     component = next(
         c
         for c in at.get("component_instance")
         if c.proto.component_name == "streamlit_folium.st_folium"
     )
-    return json.loads(component.proto.json_args)
+    return component.proto.json_args
+
+
+def _component_args(at: AppTest) -> dict:
+    return json.loads(component_json(at))
 
 
 def _widget(at: AppTest, key: str):
@@ -64,9 +71,10 @@ def _map_share(catalogue_dir: str | None, repeat: int = 10) -> tuple[float, floa
 
     from layers.catalogue import read_catalogue
     from layers.catalogue.reference import read_reference
+    from layers.map import assets, refs
     from layers.map.build import DataLayer, build_shell
     from layers.map.channel import fitted_view
-    from layers.map.data import prepare_layers, view_payload
+    from layers.map.data import prepare_layers
     from layers.map.style import VIEWS
     from layers.page.filters import apply_view
     from layers.page.view import default_state, options_for
@@ -76,7 +84,10 @@ def _map_share(catalogue_dir: str | None, repeat: int = 10) -> tuple[float, floa
     catalogue = read_catalogue(catalogue_dir) if catalogue_dir else read_catalogue()
     inputs = LayerInputs(read_reference(), catalogue)
     layers = build_layers(inputs, LayerParams())
-    prepared = prepare_layers(layers)
+    static = Path(tempfile.mkdtemp(prefix="bench-static-"))
+    shared = refs.share(
+        prepare_layers(layers), lambda data: assets.install_data(static, data)
+    )
     state = default_state(options_for(inputs.catalogue.events))
     shown = apply_view(layers, state)
     view = fitted_view(VIEWS["Strike area"])
@@ -84,7 +95,7 @@ def _map_share(catalogue_dir: str | None, repeat: int = 10) -> tuple[float, floa
     totals, payloads = [], []
     for _ in range(repeat):
         start = time.perf_counter()
-        payload = view_payload(shown, prepared=prepared, view=view)
+        payload = refs.view_payload(shown, shared, view=view)
         payloads.append(time.perf_counter() - start)
         fmap = build_shell(context)
         fmap.get_root().render()
@@ -92,6 +103,17 @@ def _map_share(catalogue_dir: str | None, repeat: int = 10) -> tuple[float, floa
         _get_feature_group_string(DataLayer(payload), fmap)
         totals.append(time.perf_counter() - start)
     return statistics.median(totals) * 1000, statistics.median(payloads) * 1000
+
+
+def _run_baseline(checkout: Path, args: argparse.Namespace) -> None:
+    """Print the figures of *checkout* (its own script), for a same-run ratio."""
+    command = [sys.executable, str(checkout / "benchmarks" / "bench_dashboard.py")]
+    command += ["--app-only", "--reruns", str(args.reruns)]
+    if args.catalogue:
+        command += ["--catalogue", args.catalogue]
+    print(f"## baseline: {checkout}")
+    subprocess.run(command, cwd=checkout, check=True)
+    print("## this checkout")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -104,7 +126,14 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="only the AppTest figures (to run this file in an older checkout)",
     )
+    parser.add_argument(
+        "--baseline",
+        default=None,
+        help="another checkout: run its copy of this script (--app-only) first",
+    )
     args = parser.parse_args(argv)
+    if args.baseline:
+        _run_baseline(Path(args.baseline), args)
     if args.catalogue:
         os.environ["STRIKEMAP_CATALOGUE"] = str(Path(args.catalogue).resolve())
     else:
@@ -115,7 +144,7 @@ def main(argv: list[str] | None = None) -> None:
     first = time.perf_counter() - start
     first_args = _component_args(at)
     defaults = {key: _widget(at, key).value for key, _ in CHANGES}
-    reruns, shell_bytes, data_bytes = [], [], []
+    reruns, shell_bytes, data_bytes, total_bytes = [], [], [], []
     for index in range(args.reruns):
         key, other = CHANGES[(index // 2) % len(CHANGES)]
         _widget(at, key).set_value(other if index % 2 == 0 else defaults[key])
@@ -126,6 +155,7 @@ def main(argv: list[str] | None = None) -> None:
         shell = len(sent["script"]) + len(sent["header"]) + len(sent["html"])
         shell_bytes.append(shell)
         data_bytes.append(len(sent.get("feature_group") or ""))
+        total_bytes.append(len(component_json(at)))
     map_ms, payload_ms = (
         (float("nan"), float("nan")) if args.app_only else _map_share(args.catalogue)
     )
@@ -145,6 +175,10 @@ def main(argv: list[str] | None = None) -> None:
         (
             "data layer per rerun, median",
             f"{statistics.median(data_bytes) / 1024:.1f} KB",
+        ),
+        (
+            "map component per rerun, all its arguments, median",
+            f"{statistics.median(total_bytes) / 1024:.1f} KB",
         ),
     ]
     print("| measure (AppTest, server side) | value |")

@@ -1,4 +1,4 @@
-"""Command line: ``python -m layers export ...`` and ``... convert ...``."""
+"""Command line: ``export``, ``convert``, ``verify``, ``sources``, ``figure``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from geo.errors import StrikeMapError
+from layers import figure_command
 from layers.catalogue import (
     FORMATS as CATALOGUE_FORMATS,
 )
@@ -15,9 +16,12 @@ from layers.catalogue import (
     resolve_catalogue_path,
     write_catalogue,
 )
+from layers.catalogue.evidence import check_sources
+from layers.catalogue.evidence import report_lines as source_lines
 from layers.catalogue.reference import read_reference
 from layers.catalogue.store import db_cli
 from layers.export import FORMATS, export_layers
+from layers.export_facts import command_facts, stray_files
 from layers.params import (
     CORRIDOR_HALF_WIDTH_KM,
     VALLEY_HALF_WIDTH_KM,
@@ -27,6 +31,7 @@ from layers.params import (
     width_km_argument,
 )
 from layers.registry import LAYER_NAMES, LAYERS, build_layers
+from layers.verify import ManifestError, report_lines, verify_package
 
 _WIDTHS = "from {:g} to {:g}".format(*WIDTH_RANGE_KM)
 
@@ -42,8 +47,10 @@ def _parser() -> argparse.ArgumentParser:
         help="write layers as RFC 7946 GeoJSON (one file each) or one GeoPackage",
         description=(
             "Write each layer as DIR/<layer>.geojson (RFC 7946: WGS84 lon/lat, "
-            "counter-clockwise exteriors, bbox, no crs member), or all layers in "
-            "DIR/layers.gpkg."
+            "counter-clockwise exteriors, bbox, no crs member) or DIR/<layer>.kml, "
+            "or all layers in DIR/layers.gpkg; with DIR/datapackage.json and "
+            "DIR/manifest-sha256.txt (what made the export, every file's SHA-256; "
+            "check them with 'python -m layers verify DIR')."
         ),
         epilog="layers:\n"
         + "\n".join(f"  {spec.name:<18} {spec.description}" for spec in LAYERS),
@@ -92,8 +99,58 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument(
         "--format", default="csv", choices=CATALOGUE_FORMATS, dest="fmt"
     )
+    verify = commands.add_parser(
+        "verify",
+        help="check an export folder or zip against its datapackage.json",
+        description=(
+            "Compare every file of the export folder or zip PATH with the SHA-256 "
+            "and size its datapackage.json and manifest-sha256.txt give. Exit 0 "
+            "when all match; otherwise name each altered, missing or extra file "
+            "and exit 1 (2: no readable manifest)."
+        ),
+    )
+    verify.add_argument("path", type=Path, metavar="PATH", help="folder or zip")
+    sources = commands.add_parser(
+        "sources",
+        help="check the catalogue's sources as evidence (local facts, no network)",
+        description=(
+            "'check': list sources without an archived copy, capture files that "
+            "are missing or whose SHA-256 no longer matches, and duplicate "
+            "sources (same canonical URL or capture hash). Never uses the network."
+        ),
+    )
+    sources.add_argument("action", choices=("check",))
+    sources.add_argument("--catalogue", type=Path, default=None)
+    figure_command.add_parser(commands)
     db_cli.add_commands(commands)
     return parser
+
+
+def _sources(args: argparse.Namespace) -> int:
+    path = args.catalogue or resolve_catalogue_path(argv=())
+    try:
+        catalogue = read_catalogue(path)
+    except StrikeMapError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = check_sources(catalogue)
+    for line in source_lines(report, path=str(path)):
+        print(line)
+    return 0 if report.ok else 1
+
+
+def _verify(args: argparse.Namespace) -> int:
+    try:
+        verdict = verify_package(args.path)
+    except ManifestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: cannot read {args.path}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    for line in report_lines(verdict):
+        print(line)
+    return 0 if verdict.ok else 1
 
 
 def _convert(args: argparse.Namespace) -> int:
@@ -127,6 +184,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "convert":
         return _convert(args)
+    if args.command == "verify":
+        return _verify(args)
+    if args.command == "sources":
+        return _sources(args)
+    if args.command == "figure":
+        return figure_command.run(args)
     if args.command == "db":
         return db_cli.run(args)
     names = [n.strip() for n in args.layers.split(",") if n.strip()]
@@ -145,14 +208,22 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, f"error: {exc}\n")
     catalogue = args.catalogue or resolve_catalogue_path(argv=())
     try:
+        version = None
         if args.database:  # the shared catalogue instead of a file
-            catalogue = db_cli.read_from_database(args.database)
+            catalogue, version = db_cli.read_from_database(args.database)
         else:
             catalogue = read_catalogue(catalogue)
         inputs = LayerInputs(read_reference(), catalogue)
         layers = build_layers(inputs, params, names)
         selected = {name: layers[name] for name in names}
-        written = export_layers(selected, args.out, fmt=args.fmt)
+        facts = command_facts(
+            inputs.catalogue,
+            selected,
+            params,
+            fmt=args.fmt,
+            catalogue_version=version,
+        )
+        written = export_layers(selected, args.out, fmt=args.fmt, facts=facts)
     except StrikeMapError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -166,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         if len(layers[name]) == 0:
             print(f"skipped {name}: no features in this catalogue")
+    for line in stray_files(args.out, written):
+        print(line)
     return 0
 
 

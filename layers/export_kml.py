@@ -9,11 +9,15 @@ fill. Events get a ``TimeSpan`` for Google Earth's time slider.
 
 Text from data reaches Google Earth as HTML in ``<description>``: every value
 goes through ``geo.safe.html_text`` (and links through ``safe_url``) before
-GDAL escapes the whole for XML.
+GDAL escapes the whole for XML. Placemark names are escaped for HTML too
+(``kml_name``), for viewers that render them as HTML. The export's facts sit in
+the Document's ``ExtendedData``.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
@@ -26,6 +30,7 @@ from geo.crs import WGS84
 from geo.safe import html_text, safe_url
 from geo.shapes import geodesic_disc
 from layers.catalogue.model import PRECISION_CLASSES
+from layers.manifest import facts_json
 from layers.map.style import DEFAULT_EVENT_COLOUR, EVENT_COLOURS
 from layers.registry import get_layer
 
@@ -221,10 +226,58 @@ def _q(tag: str) -> str:
     return f"{{{KML_NS}}}{tag}"
 
 
+def kml_name(value: str) -> str:
+    """A placemark name made inert for a viewer that renders names as HTML.
+
+    ``&``, ``<`` and ``>`` become character references (GDAL then escapes the
+    whole for XML), so ``<script>`` or ``onerror=`` from data is shown as
+    text, never run, as in ``<description>``.
+    """
+    return html.escape(value, quote=False)
+
+
+def _add_document_facts(root: ET.Element, facts: Mapping[str, object]) -> None:
+    """The export's facts as the Document's ``ExtendedData`` (one JSON value)."""
+    document = root.find(_q("Document"))
+    if document is None:
+        return
+    position = next(
+        (
+            i
+            for i, child in enumerate(document)
+            if child.tag not in (_q("name"), _q("description"))
+        ),
+        len(document),
+    )
+    extended = ET.Element(_q("ExtendedData"))
+    data = ET.SubElement(extended, _q("Data"), name="strikemap")
+    ET.SubElement(data, _q("displayName")).text = "Export facts (JSON)"
+    ET.SubElement(data, _q("value")).text = facts_json(facts)
+    document.insert(position, extended)
+
+
+def document_facts(text: str) -> dict[str, object] | None:
+    """The facts a KML document holds in its ``ExtendedData`` (None: none)."""
+    root = ET.fromstring(text)
+    value = root.find(
+        f"{_q('Document')}/{_q('ExtendedData')}/{_q('Data')}[@name='strikemap']/"
+        + _q("value")
+    )
+    if value is None or not value.text:
+        return None
+    facts = json.loads(value.text)
+    return facts if isinstance(facts, dict) else None
+
+
 def _restyle(
-    text: str, styles: list[dict[str, str]], spans: list[tuple[str, str]]
+    text: str,
+    styles: list[dict[str, str]],
+    spans: list[tuple[str, str]],
+    facts: Mapping[str, object] | None = None,
 ) -> str:
     root = ET.fromstring(text)
+    if facts is not None:
+        _add_document_facts(root, facts)
     placemarks = root.findall(f".//{_q('Placemark')}")
     for placemark, style, (begin, end) in zip(placemarks, styles, spans, strict=True):
         for old in placemark.findall(_q("Style")):
@@ -257,7 +310,9 @@ def _restyle(
     )
 
 
-def layer_kml(name: str, gdf: gpd.GeoDataFrame) -> str:
+def layer_kml(
+    name: str, gdf: gpd.GeoDataFrame, *, facts: Mapping[str, object] | None = None
+) -> str:
     """The KML text of layer *name* for Google Earth.
 
     Each feature is a placemark named after its title (or name), with a
@@ -273,6 +328,9 @@ def layer_kml(name: str, gdf: gpd.GeoDataFrame) -> str:
         A registry layer name (for its style).
     gdf
         The layer's features, in any CRS.
+    facts
+        The export's facts (``layers.manifest.export_facts``), written as the
+        Document's ``ExtendedData``.
 
     Returns
     -------
@@ -281,7 +339,9 @@ def layer_kml(name: str, gdf: gpd.GeoDataFrame) -> str:
     records = gdf.drop(columns=gdf.geometry.name).to_dict("records")
     frame = pd.DataFrame(
         {
-            "Name": [_placemark_name(name, r, i) for i, r in enumerate(records)],
+            "Name": [
+                kml_name(_placemark_name(name, r, i)) for i, r in enumerate(records)
+            ],
             "Description": [description_html(r) for r in records],
         }
     )
@@ -294,4 +354,4 @@ def layer_kml(name: str, gdf: gpd.GeoDataFrame) -> str:
         path = Path(folder) / f"{name}.kml"
         out.to_file(path, driver="KML", layer=name, engine="pyogrio")
         text = path.read_text(encoding="utf-8")
-    return _restyle(text, _styles(name, gdf), spans)
+    return _restyle(text, _styles(name, gdf), spans, facts)

@@ -338,10 +338,21 @@ def test_multiline_text_is_accepted_and_rows_stay_right(catalogue_copy):
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "data:text/html,<b>x</b>", "", "rudaw.net"]
+    "url", ["javascript:alert(1)", "data:text/html,<b>x</b>", "rudaw.net", "ftp://a.b/"]
 )
-def test_a_url_that_is_no_web_address_is_kept_as_text(catalogue_copy, url):
-    # A shared catalogue is read whole; the card withholds the link instead.
+def test_a_native_source_url_that_is_no_web_address_is_refused(catalogue_copy, url):
+    # Imports keep any text (the card withholds the link); a native catalogue,
+    # kept as evidence, must give an http(s) address or none.
+    _edit(catalogue_copy / "sources.csv", 3, "url", url)
+    error = _find(_problems(catalogue_copy), "sources.csv", 3, "url")
+    assert "is not an http(s) address" in str(error)
+
+
+@pytest.mark.parametrize(
+    "url", ["", 'https://evil.invalid/"><script>alert(1)</script>']
+)
+def test_no_url_or_an_unlinkable_web_address_is_kept_as_text(catalogue_copy, url):
+    # No address at all, or an http(s) one the card will not link: kept as text.
     _edit(catalogue_copy / "sources.csv", 3, "url", url)
     sources = read_catalogue(catalogue_copy).sources
     assert sources["url"].iloc[1] == url
@@ -556,7 +567,9 @@ def test_csv_written_back_is_the_shipped_csv_cell_for_cell(tmp_path, catalogue):
             ROOT / "data" / "catalogue" / file, dtype=str, keep_default_na=False
         )
         written = pd.read_csv(tmp_path / file, dtype=str, keep_default_na=False)
-        pd.testing.assert_frame_equal(shipped[list(columns)], written)
+        # Every column, the optional evidence columns of sources.csv too.
+        assert list(written.columns)[: len(columns)] == list(columns)
+        pd.testing.assert_frame_equal(shipped, written)
 
 
 # --- which catalogue ------------------------------------------------------------

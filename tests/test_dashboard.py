@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from layers.registry import LAYERS
 from tests.conftest import DATA, ROOT
+from tests.map_support import resolved_data
 
 APP = str(ROOT / "dashboard.py")
 TIMEOUT = 120
@@ -34,8 +35,9 @@ def _map_script(at: AppTest) -> str:
     ]
     assert len(components) == 1
     args = json.loads(components[0].proto.json_args)
-    # The shell's script, then the data swapped into it.
-    return args["script"] + "\n" + (args["feature_group"] or "")
+    # The shell's script, then the data swapped into it, with the layers sent
+    # by reference read from the files the browser fetches.
+    return args["script"] + "\n" + resolved_data(args["feature_group"] or "")
 
 
 def _timeline_count(at: AppTest) -> int:
@@ -198,8 +200,11 @@ def test_download_buttons_name_layer_and_widths(default_app):
     buttons = default_app.get("download_button")
     labels = [b.proto.label for b in buttons]
     assert "strike_zones.geojson" in labels and "All layers (zip)" in labels
-    assert len(buttons) == len(LAYERS) + 3
+    assert len(buttons) == len(LAYERS) + 3 + 3  # + the figure in three formats
     assert {
+        "strike-map-figure.png",
+        "strike-map-figure.svg",
+        "strike-map-figure.pdf",
         "strike_zones_W10km_D25km.geojson",
         "euphrates_valley_W10km.geojson",
         "border_corridor_D25km.geojson",
@@ -261,11 +266,13 @@ def test_a_missing_reference_file_is_an_install_problem(monkeypatch):
         raise StrikeMapError("data/reference/countries.geojson: file not found")
 
     st.cache_data.clear()
+    st.cache_resource.clear()  # the read catalogue and layers are shared
     monkeypatch.setattr(reference, "read_reference", missing)
     try:
         at = _run()
     finally:
         st.cache_data.clear()
+        st.cache_resource.clear()
     assert not at.exception
     assert "installation" in at.error[0].value
     assert any("data/reference" in m.value for m in at.markdown)
@@ -323,3 +330,11 @@ def test_broken_upload_names_file_row_column_and_keeps_the_map():
     assert "geo\\_precision" in message
     assert _timeline_count(at) == before
     assert _map_script(at)
+
+
+def test_a_bogus_type_keeps_every_type_with_a_notice():
+    at = _run({"types": "bogus"})
+    notices = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "'types' has only unknown value(s) bogus; used the default." in notices
+    assert not any("No event matches" in i.value for i in at.info)
+    assert len(at.dataframe[0].value) == 26  # every shipped event

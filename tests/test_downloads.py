@@ -50,8 +50,9 @@ def test_zip_holds_every_shown_layer(items):
     for name in names:
         if name.endswith(".geojson"):
             assert json.loads(archive.read(name))["type"] == "FeatureCollection"
-        else:
+        elif name.endswith(".kml"):
             assert archive.read(name).startswith(b"<?xml")
+    assert {"datapackage.json", "manifest-sha256.txt"} <= names
 
 
 def test_csv_holds_the_filtered_events(items):

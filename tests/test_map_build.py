@@ -240,7 +240,7 @@ def test_many_events_in_view_become_counts(layers):
         layers["strike_zones"]["event_id"]
     )
     assert sum(data["cells"]["n"]) == int(drawn.sum())
-    assert "counts per cell" in payload["status"]
+    assert "counts per hexagon" in payload["status"]
 
 
 def test_events_outside_the_view_are_counted_not_dropped(layers):

@@ -11,6 +11,7 @@ import html
 import io
 import json
 import os
+import re
 import shutil
 import zipfile
 
@@ -275,8 +276,13 @@ def test_page_draws_the_hostile_catalogue_and_evaluates_nothing(monkeypatch):
     # What st_folium is fed: the shell's script and the data swapped into it.
     script = args["script"] + "\n" + args["feature_group"]
     assert_inert(script, cwd=os.getcwd())
+    # The layers' full data reach the browser once, as files the script names.
+    names = set(re.findall(r"strikemap/data/[\w.-]+\.json", script))
+    data = "\n".join((ROOT / "static" / n).read_text(encoding="utf-8") for n in names)
+    assert names and data
+    assert_inert(data, cwd=os.getcwd())
     events = read_catalogue(HOSTILE_DIR).events
-    assert events["event_id"].iloc[0] in decoded(script)  # "{{ 'JINJA' ~ ...}}"
+    assert events["event_id"].iloc[0] in decoded(data)  # "{{ 'JINJA' ~ ...}}"
     _assert_markdown_inert(at)
     for event_id in events["event_id"]:
         at.selectbox(key="event").set_value(event_id).run()

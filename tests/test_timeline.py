@@ -83,3 +83,17 @@ def test_a_large_selection_is_counted_per_week_not_drawn_event_by_event(layers):
     assert len(rows) < len(many) / 5
     assert f"{len(many):,} events" in spec["title"]
     assert TIMELINE_SELECTION in {p["name"] for p in spec["params"]}
+
+
+def test_the_memo_gives_the_chart_of_the_events_it_is_given(layers):
+    from layers.page.timeline import memo_chart
+
+    events = layers["events"]
+    first = memo_chart(events)
+    assert memo_chart(events.copy()) is first  # same content: built once
+    fewer = memo_chart(events.iloc[:5])
+    assert fewer is not first
+    assert fewer.to_dict() == timeline_chart(events.iloc[:5]).to_dict()
+    changed = events.copy()
+    changed.loc[changed.index[0], "title"] = "another title"
+    assert memo_chart(changed) is not first

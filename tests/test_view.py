@@ -210,3 +210,26 @@ def test_date_bounds_hold_a_linked_range(options):
     low, high = date_bounds(options, (DEFAULT_START, DEFAULT_END))
     assert low == min(options.first_date, DEFAULT_START)
     assert high == max(options.last_date, DEFAULT_END)
+
+
+def test_a_list_of_only_unknown_values_keeps_the_default(options):
+    state, notices = parse_query(
+        {"types": "bogus", "countries": "IRQ,nowhere"}, options
+    )
+    assert state.event_types == default_state(options).event_types
+    assert state.countries == ("IRQ",)
+    assert notices == [
+        "'types' has only unknown value(s) bogus; used the default.",
+        "'countries' has unknown value(s) nowhere; ignored them.",
+    ]
+
+
+@pytest.mark.parametrize("field", FIELDS, ids=lambda f: f.url_key)
+def test_every_url_key_falls_back_to_its_default_on_garbage(options, field):
+    garbage = "<b>bogus</b>\u202e;DROP"
+    params = {field.url_key: garbage}
+    if field.url_key in ("lat", "lon", "zoom"):
+        params = {"lat": garbage, "lon": garbage, "zoom": garbage}
+    state, notices = parse_query(params, options)
+    assert getattr(state, field.name) == field.default(options)
+    assert any(f"'{field.url_key}'" in notice for notice in notices), notices

@@ -55,6 +55,21 @@ CLAIM_COLUMNS = (
     "source_ids",
 )
 SOURCE_COLUMNS = ("source_id", "title", "outlet", "published", "url")
+#: Optional source columns that make a source evidence (docs: data/README.md):
+#: canonical URL, archived copy and its capture time, retrieval date, publisher,
+#: language, and a local capture kept by its SHA-256 in the capture store.
+SOURCE_EVIDENCE_COLUMNS = (
+    "canonical_url",
+    "archive_url",
+    "archive_captured",
+    "retrieved",
+    "publisher",
+    "language",
+    "capture_sha256",
+    "capture_file",
+)
+#: Columns a table may have; a catalogue without them still opens.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"sources": SOURCE_EVIDENCE_COLUMNS}
 
 #: The three tables of a native catalogue, by key, with their columns.
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -174,3 +189,9 @@ FUTURE_DAYS = 366
 #: Casualty figures above this are taken as typing errors (the deadliest
 #: single events on record are far below it).
 MAX_CASUALTIES = 10_000_000
+
+#: How far outside its stated country an imported position may lie and still be
+#: accepted (drawn in the area it lies in, or at sea, and said in the
+#: derivation): the world outlines are generalised (1:10m; admin-1 inner edges
+#: coarser still), and sources place events at towns near borders and coasts.
+IMPORT_TOLERANCE_M = 25_000.0

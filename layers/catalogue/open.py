@@ -129,7 +129,9 @@ def _read_bytes(data: bytes, *, name: str, reference: Reference | None) -> Catal
         raise CatalogueError(name, f"the file is empty; {_EXPECTED}")
     if data.startswith(ZIP_MAGIC) and not features.is_kmz(data, name=name):
         tables, names = _zip_members(data, name=name)
-        return validate_tables(*tables, names=names, reference=reference, path=name)
+        return validate_tables(
+            *tables, names=names, reference=reference, path=name, native=True
+        )
     kind = detect(data, name=name)
     module = {"acled": acled, "ucdp": ucdp, "features": features}[kind]
     tables = module.to_tables(data, name=name)

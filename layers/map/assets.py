@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import filecmp
 import hashlib
-import json
+import os
 import re
 import shutil
 from collections.abc import Mapping
@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import xstatic.pkg.leaflet as xs_leaflet
+
+from geo.safe import script_json
 
 #: The URL prefix Streamlit serves ``./static/`` under (absolute, because the
 #: map runs in an iframe of streamlit-folium's component).
@@ -29,6 +31,8 @@ VENDOR = "vendor/leaflet"
 #: of generated context-layer files, both under ``static/``.
 ENGINE_DIR = "strikemap"
 ENGINE_SOURCE = Path(__file__).resolve().parent / "js" / "strikemap.js"
+#: The measuring tool, loaded after the engine (it hooks ``StrikeMap.init``).
+MEASURE_SOURCE = ENGINE_SOURCE.with_name("measure.js")
 CONTEXT_DIR = "strikemap/data"
 #: Files the map uses, relative to the XStatic data folder.
 LEAFLET_FILES = (
@@ -50,6 +54,7 @@ class AssetUrls:
     css: str = f"{STATIC_URL}/{VENDOR}/leaflet.css"
     images: str = f"{STATIC_URL}/{VENDOR}/images/"
     engine: str = f"{STATIC_URL}/{ENGINE_DIR}/strikemap.js"
+    measure: str = f"{STATIC_URL}/{ENGINE_DIR}/measure.js"
 
 
 #: The default: files served by Streamlit from ``static/``.
@@ -93,11 +98,12 @@ def install_static_assets(static_dir: Path) -> list[Path]:
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dst)
         copied.append(dst)
-    engine = static_dir / ENGINE_DIR / ENGINE_SOURCE.name
-    if not (engine.is_file() and filecmp.cmp(ENGINE_SOURCE, engine, shallow=False)):
-        engine.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ENGINE_SOURCE, engine)
-        copied.append(engine)
+    for script in (ENGINE_SOURCE, MEASURE_SOURCE):
+        engine = static_dir / ENGINE_DIR / script.name
+        if not (engine.is_file() and filecmp.cmp(script, engine, shallow=False)):
+            engine.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(script, engine)
+            copied.append(engine)
     return copied
 
 
@@ -120,21 +126,49 @@ def install_context(
     -------
     name -> level -> URL.
     """
-    target = static_dir / CONTEXT_DIR
     urls: dict[str, dict[str, str]] = {}
     for name, levels in context.items():
         for level, collection in levels.items():
-            text = json.dumps(collection, separators=(",", ":"))
-            digest = hashlib.sha256(text.encode()).hexdigest()[:16]
-            file_name = f"{name}-{level}-{digest}.json"
-            path = target / file_name
-            if not path.is_file():
-                target.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(".tmp")
-                tmp.write_text(text, encoding="utf-8")
-                tmp.replace(path)
-            urls.setdefault(name, {})[level] = f"{STATIC_URL}/{CONTEXT_DIR}/{file_name}"
+            urls.setdefault(name, {})[level] = _write_hashed(
+                static_dir, f"{name}-{level}", collection
+            )
     return urls
+
+
+def install_data(static_dir: Path, data: Mapping[str, dict]) -> dict[str, str]:
+    """Write each layer's full data as a file the browser fetches once.
+
+    Named like the context files (content hash), so a width or catalogue seen
+    before reuses its file, across sessions and restarts.
+
+    Parameters
+    ----------
+    static_dir
+        The app's static folder.
+    data
+        ``layers.map.refs.shared_data`` output: name -> data.
+
+    Returns
+    -------
+    name -> URL.
+    """
+    return {
+        name: _write_hashed(static_dir, name, value) for name, value in data.items()
+    }
+
+
+def _write_hashed(static_dir: Path, stem: str, value: object) -> str:
+    text = script_json(value)  # data text stays inert wherever the file lands
+    digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+    file_name = f"{stem}-{digest}.json"
+    target = static_dir / CONTEXT_DIR
+    path = target / file_name
+    if not path.is_file():
+        target.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{file_name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    return f"{STATIC_URL}/{CONTEXT_DIR}/{file_name}"
 
 
 def _data_uri(path: Path) -> str:
@@ -171,12 +205,13 @@ def inline_leaflet(html: str, urls: AssetUrls = LOCAL_ASSETS) -> str:
         lambda _: f"<script>{js}</script>",
         html,
     )
-    engine = ENGINE_SOURCE.read_text(encoding="utf-8")
-    page = re.sub(
-        rf'<script src="{re.escape(urls.engine)}"></script>',
-        lambda _: f"<script>{engine}</script>",
-        page,
-    )
+    for url, script in ((urls.engine, ENGINE_SOURCE), (urls.measure, MEASURE_SOURCE)):
+        text = script.read_text(encoding="utf-8")
+        page = re.sub(
+            rf'<script src="{re.escape(url)}"></script>',
+            lambda _, text=text: f"<script>{text}</script>",  # type: ignore[misc]
+            page,
+        )
     page = re.sub(
         rf'<link rel="stylesheet" href="{re.escape(urls.css)}"/>',
         lambda _: f"<style>{css}</style>",

@@ -84,7 +84,7 @@ class Engine(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "Engine"
         self.options = script_json(options)
-        self.default_js = [("strikemap", urls.engine)]
+        self.default_js = [("strikemap", urls.engine), ("measure", urls.measure)]
         self.default_css = []
 
     def render(self, **kwargs: object) -> None:

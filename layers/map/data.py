@@ -6,7 +6,7 @@ other layer is sent per view as data (``view_payload``): text stays plain text
 (the browser sets it with ``textContent``) and is made safe for a script only
 where it is embedded (``geo.safe.script_json``). Events are sent as columns of
 their centre, radius and class, never as pre-built rings, and above
-``MAX_EVENTS`` in view as counts on a grid.
+``MAX_EVENTS`` in view as counts in H3 hexagons (``layers.map.hexbin``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -23,6 +23,7 @@ import shapely
 
 from geo.crs import WGS84
 from layers.catalogue.model import PRECISION_CLASSES
+from layers.map import hexbin
 from layers.map.style import (
     DEFAULT_EVENT_COLOUR,
     EVENT_COLOURS,
@@ -46,10 +47,9 @@ AREA_ONLY = ("P3", "P4", "P5", "P6")
 COARSE_AREAS = ("P4", "P5")
 #: Country-only events: listed, never drawn.
 NOT_DRAWN = ("P6",)
-#: Above this many events in view, the map draws grid counts instead.
+#: Above this many events in view, the map draws counts in H3 hexagons
+#: instead (``layers.map.hexbin``).
 MAX_EVENTS = 1500
-#: A grid cell is about this many pixels wide at the reported zoom.
-CELL_PIXELS = 40
 EVENT_TIP_FIELDS = ("date_start", "sub_event_type", "precision_class", "uncertainty_m")
 
 
@@ -201,11 +201,18 @@ def _zone_groups(zones: gpd.GeoDataFrame) -> pd.Series:
     return pd.Series([""] * len(zones), index=zones.index)
 
 
-def _zone_fills(zones: gpd.GeoDataFrame) -> list[dict]:
-    """One fill per group of zones, styled by its least precise class."""
+def _zone_fills(zones: gpd.GeoDataFrame, memo: dict | None = None) -> list[dict]:
+    """One fill per group of zones, styled by its least precise class.
+
+    *memo* (rows of one prepared frame -> fill) keeps each union computed once.
+    """
     order = list(PRECISION_CLASSES)
     out = []
     for _, group in zones.groupby(_zone_groups(zones), sort=True):
+        key = tuple(group.index)
+        if memo is not None and key in memo:
+            out.append(memo[key])
+            continue
         klass = max(group["precision_class"], key=order.index)
         union = shapely.union_all(group.geometry.values)
         out.append(
@@ -217,15 +224,21 @@ def _zone_fills(zones: gpd.GeoDataFrame) -> list[dict]:
                 ),
             }
         )
+        if memo is not None:
+            memo[key] = out[-1]
     return out
 
 
-def _layer_data(
-    gdf: gpd.GeoDataFrame, spec: LayerSpec, cached: list[dict] | None = None
+def layer_data(
+    gdf: gpd.GeoDataFrame,
+    spec: LayerSpec,
+    cached: list[dict] | None = None,
+    memo: dict | None = None,
 ) -> dict:
     """Features of *gdf*, picked from *cached* by event id when given.
 
-    *cached* holds the features of the unfiltered layer *gdf* was selected from.
+    *cached* holds the features of the unfiltered layer *gdf* was selected from;
+    *memo* the zone fills made from its rows so far.
     """
     if cached is not None and "event_id" not in gdf.columns:
         features = cached
@@ -237,7 +250,7 @@ def _layer_data(
     if spec.draw == "zones":
         return {
             "features": _collection(features),
-            "fill": _collection(_zone_fills(gdf.to_crs(WGS84))),
+            "fill": _collection(_zone_fills(gdf.to_crs(WGS84), memo)),
         }
     return _collection(features)
 
@@ -263,6 +276,10 @@ class EventColumns:
     #: disc cut by its constraints, a governorate); None elsewhere. Turned into
     #: GeoJSON only for the events sent one by one.
     shape: np.ndarray
+    #: Where the event counts in hexagon counts: its centre, or a point inside
+    #: its own area where it has one (``hexbin.AREA_RULE``).
+    point_lon: np.ndarray
+    point_lat: np.ndarray
 
     @classmethod
     def from_frame(cls, events: gpd.GeoDataFrame) -> EventColumns:
@@ -271,17 +288,35 @@ class EventColumns:
         fallback = types.index("Other") if "Other" in types else 0
         codes = pd.Index(types).get_indexer(events["sub_event_type"].astype(str))
         dates = pd.to_datetime(events["date_start"]).dt.strftime("%Y-%m-%d")
+        shape = _own_areas(events)
+        lon = np.round(events["lon"].to_numpy(dtype=float), DATA_DECIMALS)
+        lat = np.round(events["lat"].to_numpy(dtype=float), DATA_DECIMALS)
+        point_lon, point_lat = _counting_points(lon, lat, shape)
         return cls(
             ids=pd.Index(events["event_id"].astype(str).to_numpy(dtype=object)),
-            lon=np.round(events["lon"].to_numpy(dtype=float), DATA_DECIMALS),
-            lat=np.round(events["lat"].to_numpy(dtype=float), DATA_DECIMALS),
+            lon=lon,
+            lat=lat,
             radius=np.round(events["uncertainty_m"].to_numpy(dtype=float), 1),
             klass=events["precision_class"].astype(str).to_numpy(dtype=object),
             type_code=np.where(codes < 0, fallback, codes).astype(np.int64),
             title=events["title"].astype(str).to_numpy(dtype=object),
             date=dates.fillna("").to_numpy(dtype=object),
-            shape=_own_areas(events),
+            shape=shape,
+            point_lon=point_lon,
+            point_lat=point_lat,
         )
+
+
+def _counting_points(
+    lon: np.ndarray, lat: np.ndarray, shape: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Centres, with a point inside its own area for each event that has one."""
+    lon, lat = lon.copy(), lat.copy()
+    own = np.flatnonzero(pd.notna(shape))
+    if len(own):
+        points = shapely.point_on_surface(shape[own].astype(object))
+        lon[own], lat[own] = shapely.get_x(points), shapely.get_y(points)
+    return lon, lat
 
 
 def _own_areas(events: gpd.GeoDataFrame) -> np.ndarray:
@@ -361,6 +396,8 @@ class PreparedLayers:
     layers: Mapping[str, gpd.GeoDataFrame]
     features: Mapping[str, list[dict]]
     events: Mapping[str, EventColumns]
+    #: name -> zone fills made so far, by the rows of the group (a memo).
+    fills: dict[str, dict] = field(default_factory=dict, compare=False)
 
 
 def prepare_layers(layers: Mapping[str, gpd.GeoDataFrame]) -> PreparedLayers:
@@ -378,10 +415,6 @@ def prepare_layers(layers: Mapping[str, gpd.GeoDataFrame]) -> PreparedLayers:
     return PreparedLayers(layers=dict(layers), features=features, events=events)
 
 
-def _cell_size(zoom: int) -> float:
-    return 360.0 / (256 * 2**zoom) * CELL_PIXELS
-
-
 def _events_data(
     columns: EventColumns,
     shown: np.ndarray,
@@ -390,7 +423,6 @@ def _events_data(
     limit: int,
     skip_ids: Iterable[str] = (),
 ) -> tuple[dict, str]:
-    types = list(EVENT_COLOURS)
     not_drawn_mask = shown & np.isin(columns.klass, NOT_DRAWN)
     skip = list(skip_ids)
     keep = shown & ~not_drawn_mask
@@ -398,6 +430,7 @@ def _events_data(
         keep &= ~columns.ids.isin(pd.Index(skip, dtype=object))
     not_drawn = int(not_drawn_mask.sum())
     outside = 0
+    drawable = keep.copy()
     if view is not None and int(keep.sum()) > limit:
         south, west, north, east = view.bounds
         inside = (
@@ -412,21 +445,28 @@ def _events_data(
     cells = None
     status = ""
     if len(index) > limit:
-        zoom = view.zoom if view is not None else 5
-        cells = _cells(
-            columns.lon[index], columns.lat[index], columns.type_code[index], zoom
-        )
+        cells = _hexagons(columns, np.flatnonzero(drawable), view)
         status = (
-            f"{len(index):,} events in view drawn as counts per cell; "
-            "click a cell or zoom in to see them one by one."
+            f"{len(index):,} events in view drawn as counts per hexagon; "
+            "click a hexagon or zoom in to see them one by one. In the counts, "
+            f"{hexbin.AREA_RULE}."
         )
+        outside = cells["outside"]
         index = index[:0]
     if outside:
         status += f" {outside:,} events outside the view."
     if not_drawn:
         status += f" {not_drawn:,} country-only events (P6) are listed, not drawn."
+    data = columns_data(columns, index)
+    data["cells"] = cells
+    return data, status.strip()
+
+
+def columns_data(columns: EventColumns, index: np.ndarray) -> dict:
+    """The events at positions *index* of *columns*, as the engine draws them."""
+    types = list(EVENT_COLOURS)
     shape_index, shapes = _own_shapes(columns.shape[index], columns.radius[index])
-    data = {
+    return {
         "colours": [EVENT_COLOURS.get(t, DEFAULT_EVENT_COLOUR) for t in types],
         "id": columns.ids[index].tolist(),
         "title": columns.title[index].tolist(),
@@ -439,32 +479,24 @@ def _events_data(
         "shape": shape_index,
         "shapes": shapes,
         "tipHeader": tip_header(),
-        "cells": cells,
+        "cells": None,
     }
-    return data, status.strip()
 
 
-def _cells(lon: np.ndarray, lat: np.ndarray, type_code: np.ndarray, zoom: int) -> dict:
-    """Counts of events per grid cell, each with its most common type.
-
-    Cells are about ``CELL_PIXELS`` wide at *zoom*.
-    """
-    size = _cell_size(zoom)
-    x = np.floor(lon / size).astype(np.int64)
-    y = np.floor(lat / size).astype(np.int64)
-    keys = pd.DataFrame({"x": x, "y": y, "t": type_code})
-    per_type = keys.groupby(["x", "y", "t"]).size().rename("n").reset_index()
-    per_type = per_type.sort_values("n", ascending=False, kind="stable")
-    main = per_type.drop_duplicates(["x", "y"]).set_index(["x", "y"])["t"]
-    counts = keys.groupby(["x", "y"]).size()
-    main = main.reindex(counts.index)
-    return {
-        "size": size,
-        "x": counts.index.get_level_values("x").tolist(),
-        "y": counts.index.get_level_values("y").tolist(),
-        "n": counts.to_numpy().tolist(),
-        "type": main.to_numpy().tolist(),
-    }
+def _hexagons(columns: EventColumns, index: np.ndarray, view: MapView | None) -> dict:
+    """H3 counts of the events at *index*, over *view* (all of them without)."""
+    lon, lat = columns.point_lon[index], columns.point_lat[index]
+    if view is None:
+        bounds = (
+            float(lat.min()),
+            float(lon.min()),
+            float(lat.max()),
+            float(lon.max()),
+        )
+        view = MapView(bounds=bounds, zoom=5)
+    return hexbin.hex_counts(
+        lon, lat, columns.type_code[index], bounds=view.bounds, zoom=view.zoom
+    )
 
 
 def _shown_mask(
@@ -522,7 +554,7 @@ def view_payload(
         without it everything is prepared here.
     view
         The part of the world shown; with more than *limit* drawable events,
-        only those inside it are sent, as grid counts while still over *limit*.
+        only those inside it are sent, as hexagon counts while still over *limit*.
     selected
         The event id to highlight.
     limit
@@ -564,7 +596,8 @@ def view_payload(
             cached = None
             if spec.name in prepared.features and _selected_from(gdf, source):
                 cached = prepared.features[spec.name]
-            data = _layer_data(gdf, spec, cached)
+            memo = None if cached is None else prepared.fills.setdefault(spec.name, {})
+            data = layer_data(gdf, spec, cached, memo)
         out_layers.append(
             {
                 "name": spec.name,

@@ -54,7 +54,9 @@ def _events_rows(spec: LayerSpec) -> list[dict]:
     rows.append(
         {
             "text": "Dashed ring = uncertainty radius; a dot only where the site "
-            "is known (P1-P2). Many events: counts per cell."
+            "is known (P1-P2). Many events: counts per H3 hexagon (click to "
+            "zoom in); an event known only as an area counts at a point inside "
+            "its area."
         }
     )
     return rows
@@ -116,6 +118,13 @@ PAGE_CSS = (
     ".sm-count { font: bold 12px sans-serif; color: #111; text-align: center;\n"
     "  transform: translate(-50%, -50%); text-shadow: 0 0 3px #fff, 0 0 3px #fff; }\n"
     ".sm-status:empty { display: none; }\n"
+    ".sm-measure { background: #fff; color: #1a1a1a; padding: 3px;"
+    " font: 12px/1.4 sans-serif; max-width: 220px; }\n"
+    ".sm-measure-button { font-size: 12px; color: #1a1a1a; background: #f4f4f4;"
+    " border: 1px solid #888; border-radius: 3px; cursor: pointer; }\n"
+    ".sm-measure-button[aria-pressed=true] { background: #1a1a1a; color: #fff; }\n"
+    ".sm-measure-result:empty { display: none; }\n"
+    ".sm-measure-label { font: bold 12px sans-serif; color: #111; }\n"
     ".leaflet-control-attribution { max-width: 60%; white-space: nowrap;"
     " overflow: hidden; text-overflow: ellipsis; }\n"
     ".leaflet-control-attribution:hover { white-space: normal; }\n"

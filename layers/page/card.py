@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 
 from geo.safe import html_text, safe_url
 from layers.catalogue.check.validate import PRECISION_CLASSES, TIME_PRECISION
+from layers.page import measure
 
 #: What the card says in place of a link it will not make.
 LINK_WITHHELD = "link withheld, not an http(s) address"
@@ -80,10 +82,43 @@ def source_item(source: Mapping[str, Any]) -> str:
         raw = _e(source.get("url")) or "no address"
         head = f"{title} <small>({LINK_WITHHELD}: {raw})</small>"
     published = f" ({_e(source['published'])})" if source.get("published") else ""
-    return f"<li>{head} &mdash; {_e(source.get('outlet'))}{published}</li>"
+    return (
+        f"<li>{head} &mdash; {_e(source.get('outlet'))}{published}"
+        f"{evidence_note(source)}</li>"
+    )
 
 
-def card_html(event: Mapping[str, Any], zone: Mapping[str, Any] | None = None) -> str:
+def evidence_note(source: Mapping[str, Any]) -> str:
+    """The archived copy (a link beside the live one) and whether a capture is held.
+
+    Empty for a source without evidence columns (an older catalogue, an import).
+    """
+    parts = []
+    archive = safe_url(source.get("archive_url"))
+    captured = _e(source.get("archive_captured"))
+    when = f" of {captured}" if captured else ""
+    if archive is not None:
+        parts.append(
+            f'<a href="{html_text(archive)}" target="_blank" '
+            f'rel="noopener noreferrer">archived copy{when}</a>'
+        )
+    elif "archive_url" in source:
+        parts.append("no archived copy")
+    if source.get("capture_sha256"):
+        parts.append(
+            f"capture held (sha256 {_e(str(source['capture_sha256'])[:12])}&hellip;)"
+        )
+    elif "capture_file" in source:
+        parts.append("no capture held")
+    return f" <small>[{'; '.join(parts)}]</small>" if parts else ""
+
+
+def card_html(
+    event: Mapping[str, Any],
+    zone: Mapping[str, Any] | None = None,
+    *,
+    distances: str = "",
+) -> str:
     """The provenance card for *event* (a catalogue row), with its zone if it has one.
 
     Parameters
@@ -92,6 +127,8 @@ def card_html(event: Mapping[str, Any], zone: Mapping[str, Any] | None = None) -
         A row of the events layer.
     zone
         The matching row of ``strike_zones``, whose derivation and area are shown.
+    distances
+        The distances paragraph (HTML from :func:`layers.page.measure.distances_html`).
 
     Returns
     -------
@@ -127,6 +164,7 @@ def card_html(event: Mapping[str, Any], zone: Mapping[str, Any] | None = None) -
             f"<p><b>Derivation</b> {_e(zone['derivation'])} "
             f"Area {float(zone['area_km2']):,.0f} km².</p>"
         )
+    parts.append(distances)
     parts.append(f"<p><b>What is and isn't known</b> {_e(event['notes'])}</p>")
     parts.append("<p><b>Casualty claims</b></p>" + claims_table(list(event["claims"])))
     links = "".join(source_item(s) for s in event["sources"])
@@ -146,12 +184,26 @@ def event_labels(events: pd.DataFrame) -> dict[str, str]:
 
 
 def event_card(
-    event_id: str, events: pd.DataFrame, zones: pd.DataFrame | None = None
+    event_id: str,
+    events: pd.DataFrame,
+    zones: pd.DataFrame | None = None,
+    *,
+    layers: Mapping[str, gpd.GeoDataFrame] | None = None,
 ) -> str:
-    """The card of *event_id* (a row of *events*), with its zone if *zones* has it."""
+    """The card of *event_id* (a row of *events*), with its zone if *zones* has it.
+
+    With *layers* (holding ``countries`` and ``euphrates``), the card also
+    gives the geodesic distances to the Iraq-Syria border and the river.
+    """
     row = {str(k): v for k, v in events[events["event_id"] == event_id].iloc[0].items()}
     zone = None
     if zones is not None:
         match = zones[zones["event_id"] == event_id]
         zone = {str(k): v for k, v in match.iloc[0].items()} if len(match) else None
-    return card_html(row, zone)
+    distances = ""
+    if layers is not None:
+        lines = measure.reference_lines(layers)
+        distances = measure.distances_html(
+            float(row["lon"]), float(row["lat"]), row.get("geometry"), lines
+        )
+    return card_html(row, zone, distances=distances)

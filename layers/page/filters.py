@@ -33,9 +33,13 @@ def filter_events(events: gpd.GeoDataFrame, state: ViewState) -> gpd.GeoDataFram
     sub-event type, country, precision class and confidence are all chosen.
     """
     country = events["country"].where(events["country"] != "", NO_COUNTRY)
+    # A time t is on or after day d exactly when t >= d's midnight (vectorised;
+    # no date object per event).
+    first = pd.Timestamp(state.date_start)
+    after_last = pd.Timestamp(state.date_end) + pd.Timedelta(days=1)
     keep = (
-        (events["date_end"].dt.date >= state.date_start)
-        & (events["date_start"].dt.date <= state.date_end)
+        (events["date_end"] >= first)
+        & (events["date_start"] < after_last)
         & events["sub_event_type"].isin(state.event_types)
         & country.isin(state.countries)
         & events["precision_class"].isin(state.precision_classes)

@@ -10,7 +10,10 @@ choice with :func:`selected_event_id` and opens that event's card.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import threading
+from collections.abc import Mapping, MutableMapping
+from functools import partial
 from typing import Any
 
 import altair as alt
@@ -174,3 +177,60 @@ def selected_event_id(state: Mapping[str, Any] | None) -> str | None:
         return None
     event_id = picked[0].get("event_id")
     return str(event_id) if event_id else None
+
+
+def open_card(state: MutableMapping[str, Any], card_key: str) -> None:
+    """The timeline's callback: the clicked event's card opens (runs before the rerun).
+
+    *state* is the session state, holding the chart's selection under ``"timeline"``.
+    """
+    if event_id := selected_event_id(state.get("timeline")):
+        state[card_key] = event_id
+
+
+#: The columns a timeline is drawn from (what its memo is keyed on).
+_CHART_COLUMNS = (
+    "event_id",
+    "title",
+    "sub_event_type",
+    "date_start",
+    "date_end",
+    "time_precision",
+    "precision_class",
+)
+_MEMO_SIZE = 32
+_memo: dict[str, alt.Chart] = {}
+_memo_lock = threading.Lock()
+
+
+def memo_chart(events: gpd.GeoDataFrame) -> alt.Chart:
+    """:func:`timeline_chart` of *events*, built once per distinct content.
+
+    Building the Altair chart is most of a rerun's own time on a small
+    catalogue; a filter changed back and forth, or the same filters in another
+    session, reuse the chart. Keyed on a hash of the rows drawn, in order
+    (vectorised).
+    The chart is never mutated by its users (``st.altair_chart`` reads it). It
+    is checked against the Vega-Lite schema once, when built, not on each
+    rerun (the check is most of ``to_dict``'s time, and the spec is the same).
+    """
+    present = [c for c in _CHART_COLUMNS if c in events.columns]
+    hashes = pd.util.hash_pandas_object(pd.DataFrame(events[present]), index=False)
+    key = hashlib.blake2b(hashes.to_numpy().tobytes(), digest_size=16).hexdigest()
+    with _memo_lock:
+        chart = _memo.get(key)
+    if chart is None:
+        chart = _validated_once(timeline_chart(events))
+        with _memo_lock:
+            if len(_memo) >= _MEMO_SIZE:
+                _memo.pop(next(iter(_memo)))
+            _memo[key] = chart
+    return chart
+
+
+def _validated_once(chart: alt.Chart) -> alt.Chart:
+    chart.to_dict()  # the schema check (raises on an invalid chart)
+    unchecked = partial(type(chart).to_dict, chart, validate=False)
+    # SchemaBase stores attributes as chart properties: set this one beside them.
+    object.__setattr__(chart, "to_dict", unchecked)
+    return chart

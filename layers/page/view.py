@@ -127,8 +127,14 @@ def _choices(text: str, key: str, options: Options) -> tuple[object, str | None]
     allowed = CHOICES[name](options)
     chosen = [part for part in text.split(",") if part]
     bad = [value for value in chosen if value not in allowed]
+    kept = tuple(v for v in allowed if v in chosen)
+    if bad and not kept:  # nothing usable: the default, not an empty filter
+        return (
+            None,
+            f"'{key}' has only unknown value(s) {', '.join(bad)}; used the default.",
+        )
     notice = f"'{key}' has unknown value(s) {', '.join(bad)}; ignored them."
-    return tuple(v for v in allowed if v in chosen), notice if bad else None
+    return kept, notice if bad else None
 
 
 def _number(low: float, high: float, *, whole: bool = False) -> Parser:

@@ -23,6 +23,7 @@ from pyproj import Geod
 from geo.crs import WGS84
 from layers.catalogue.check import cells
 from layers.catalogue.check.cells import Problems, Table
+from layers.catalogue.check.evidence import capture_store, check_source_evidence
 from layers.catalogue.check.geography import Areas, areas_from, shipped_areas
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
 from layers.catalogue.model import (
@@ -37,6 +38,7 @@ from layers.catalogue.model import (
     FUTURE_DAYS,
     MAX_CASUALTIES,
     MIN_RADIUS_M,
+    OPTIONAL_COLUMNS,
     OUTLINE_ACCURACY_M,
     PRECISION_CLASSES,
     SOURCE_COLUMNS,
@@ -176,7 +178,8 @@ def _stripped(cells_: pd.Series) -> pd.Series:
 
 
 def _table(frame: pd.DataFrame, key: str, name: str) -> Table:
-    columns = TABLE_COLUMNS[key]
+    optional = OPTIONAL_COLUMNS.get(key, ())
+    columns = TABLE_COLUMNS[key] + tuple(c for c in optional if c in frame.columns)
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise CatalogueError(
@@ -858,6 +861,7 @@ def validate_tables(
     names: Mapping[str, str],
     reference: Reference | None = None,
     path: str = "",
+    native: bool = False,
 ) -> Catalogue:
     """Check the three native tables and join them into a catalogue.
 
@@ -876,6 +880,10 @@ def validate_tables(
         shipped data).
     path
         Where the catalogue came from (kept on the result).
+    native
+        True for a native catalogue (a folder or a zip of one): a source
+        ``url`` must then be an http(s) address (or empty). Imports keep any
+        text, and the card withholds a link that is not http(s).
 
     Returns
     -------
@@ -916,6 +924,9 @@ def validate_tables(
     for table in (event_table, claim_table, source_table):
         cells.control_characters(problems, table, multiline=MULTILINE)
     _check_sources(problems, source_table, latest)
+    check_source_evidence(
+        problems, source_table, store=capture_store(path), native=native
+    )
     parsed = _check_event_cells(problems, event_table, areas, latest)
     _check_candidates(problems, event_table, parsed, areas)
     _check_places(problems, event_table, parsed, areas)
@@ -981,7 +992,7 @@ def _assemble(
     source_dicts = _dicts(
         {
             "id": sources["source_id"].tolist(),
-            **{c: _shared(sources[c]) for c in SOURCE_COLUMNS if c != "source_id"},
+            **{c: _shared(sources[c]) for c in source_table.columns[1:]},
         }
     )
     cited_by, cited = cells.split_items(frame["source_ids"], ";")

@@ -439,16 +439,29 @@ def parse_dates(
     A time part after the date (UCDP's ``2019-12-29 00:00:00.000``) is ignored.
     """
     text = values.str.strip()
-    iso = text.str.extract(r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$", expand=False)
-    text = iso.fillna(text)
+    # ISO 8601 with or without a time, and 2019/12/29 00:00:00 (Google Earth,
+    # QGIS): the date part only.
+    iso = text.str.extract(r"^(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ].*)?$", expand=True)
+    text = (iso[0] + "-" + iso[1] + "-" + iso[2]).fillna(text)
+    ambiguous = _ambiguous_order(text)
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    problems.add_rows(
+        ambiguous,
+        rows,
+        column,
+        lambda v: (
+            f"'{v}' is ambiguous (day/month or month/day?); expected YYYY-MM-DD "
+            "or ACLED's '29 December 2019'"
+        ),
+        values,
+    )
     for fmt in DATE_FORMATS:
-        todo = parsed.isna() & (text != "")
+        todo = parsed.isna() & (text != "") & ~ambiguous
         if not todo.any():
             break
         parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
     problems.add_rows(
-        parsed.isna(),
+        parsed.isna() & ~ambiguous,
         rows,
         column,
         lambda v: (
@@ -459,6 +472,14 @@ def parse_dates(
         values,
     )
     return parsed
+
+
+def _ambiguous_order(text: pd.Series) -> pd.Series:
+    # 03/04/2019 reads as 3 April or 4 March: refused, never guessed.
+    parts = text.str.extract(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}$", expand=True)
+    first = pd.to_numeric(parts[0], errors="coerce")
+    second = pd.to_numeric(parts[1], errors="coerce")
+    return ((first <= 12) & (second <= 12) & (first != second)).fillna(False)
 
 
 def iso_dates(values: pd.Series) -> pd.Series:

@@ -26,7 +26,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from geo.errors import StrikeMapError
 from geo.safe import csv_cell
 from layers.catalogue.check.validate import Catalogue, validate_tables
-from layers.catalogue.model import TABLE_COLUMNS, TABLE_FILES
+from layers.catalogue.model import OPTIONAL_COLUMNS, TABLE_COLUMNS, TABLE_FILES
 from layers.catalogue.reference import Reference
 from layers.catalogue.store.native import _float_text, text_tables
 
@@ -197,9 +197,14 @@ def init_database(engine: Engine) -> list[str]:
 # --- load ---------------------------------------------------------------------
 
 
+def stored_columns(key: str) -> tuple[str, ...]:
+    """The columns table *key* holds: the native ones and the optional ones."""
+    return (*TABLE_COLUMNS[key], *OPTIONAL_COLUMNS.get(key, ()))
+
+
 def _text_columns(key: str) -> list[str]:
     typed = set(_INTS[key]) | set(_FLOATS) | set(_DATES)
-    return [c for c in TABLE_COLUMNS[key] if c not in typed]
+    return [c for c in stored_columns(key) if c not in typed]
 
 
 def copy_tables(conn: Connection, tables: Mapping[str, pd.DataFrame]) -> None:
@@ -208,8 +213,9 @@ def copy_tables(conn: Connection, tables: Mapping[str, pd.DataFrame]) -> None:
     assert raw is not None
     with raw.cursor() as cursor:
         for key in LOAD_ORDER:
-            columns = list(TABLE_COLUMNS[key])
-            data = tables[key][columns].to_csv(index=False, header=False)
+            columns = list(stored_columns(key))
+            table = tables[key].reindex(columns=columns, fill_value="")
+            data = table.to_csv(index=False, header=False)
             keep = ", ".join(_text_columns(key))
             sql = (
                 f"COPY {key} ({', '.join(columns)}) FROM STDIN "
@@ -254,7 +260,7 @@ def _reason(exc: sa.exc.DBAPIError | psycopg.Error) -> str:
 def as_text(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     """Typed database rows as the all-string cells of the catalogue's CSV form."""
     out = pd.DataFrame(index=frame.index)
-    for column in TABLE_COLUMNS[key]:
+    for column in stored_columns(key):
         values = frame[column]
         if column in _DATES:
             text = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
@@ -278,7 +284,7 @@ def read_rows(
     extra: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Rows of table *key* (typed), in catalogue order; *where* is fixed SQL."""
-    columns = ", ".join([*TABLE_COLUMNS[key], *extra])
+    columns = ", ".join([*stored_columns(key), *extra])
     sql = f"SELECT {columns} FROM {key} WHERE {where} ORDER BY {_ORDER[key]}"
     return pd.read_sql(sa.text(sql), conn, params=dict(params or {}))  # type: ignore[arg-type]
 
@@ -312,10 +318,13 @@ def read_database(engine: Engine, *, reference: Reference | None = None) -> Cata
             f"cannot read {shown_url(engine.url)}: {_reason(exc)}"
         ) from None
     return validate_tables(
-        **tables,
+        tables["events"],
+        tables["claims"],
+        tables["sources"],
         names=table_names(engine),
         reference=reference,
         path=shown_url(engine.url),
+        native=True,  # a shared catalogue is native: its URLs are held to http(s)
     )
 
 
@@ -340,7 +349,9 @@ def dump_database(engine: Engine, directory: Path) -> list[Path]:
     tables = text_tables(catalogue)
     directory.mkdir(parents=True, exist_ok=True)
     return [
-        write_minimal_csv(tables[key], directory / TABLE_FILES[key], TABLE_COLUMNS[key])
+        write_minimal_csv(
+            tables[key], directory / TABLE_FILES[key], stored_columns(key)
+        )
         for key in TABLE_FILES
     ]
 

@@ -20,6 +20,7 @@ from layers.catalogue.store.database import (
     dump_database,
     history,
     init_database,
+    latest_audit_id,
     load_catalogue,
     read_database,
     resolve_database_url,
@@ -62,11 +63,18 @@ def add_commands(commands: argparse._SubParsersAction[Any]) -> None:
         add_database_option(parser)
 
 
-def read_from_database(url: str) -> Catalogue:
-    """The checked catalogue held by the database at *url*."""
+def read_from_database(url: str) -> tuple[Catalogue, str]:
+    """The checked catalogue held by the database at *url*, and its version.
+
+    The version is the newest audit id, so an export names the state of the
+    team catalogue it was made from (read before the rows: a change made while
+    they are read makes the version older, never newer, than the rows).
+    """
     engine = connect(url)
     try:
-        return read_database(engine)
+        with engine.connect() as conn:
+            version = f"audit-{latest_audit_id(conn)}"
+        return read_database(engine), version
     finally:
         engine.dispose()
 

@@ -28,6 +28,7 @@ from layers.catalogue.store.database import (
     as_text,
     read_rows,
     set_editor,
+    stored_columns,
 )
 from layers.catalogue.store.native import text_tables
 
@@ -104,7 +105,9 @@ def _check(
         "sources",
     )
     names = {"events": "event", "claims": "claim", "sources": "sources"}
-    return text_tables(validate_tables(events, claims, sources, names=names))
+    return text_tables(
+        validate_tables(events, claims, sources, names=names, native=True)
+    )
 
 
 def _run(engine: Engine, by: EditBy, work: Callable[[Connection], T]) -> T:
@@ -279,7 +282,7 @@ def restore_event(
 
 def _insert(conn: Connection, table: str, row: Mapping[str, str]) -> str:
     """Insert one row; return its key."""
-    columns = list(TABLE_COLUMNS[table])
+    columns = list(stored_columns(table))
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)})"
         f" VALUES ({', '.join(':' + c for c in columns)}) RETURNING {KEYS[table]}"
@@ -289,7 +292,7 @@ def _insert(conn: Connection, table: str, row: Mapping[str, str]) -> str:
 
 
 def _frame(table: str, rows: Sequence[Mapping[str, str]]) -> pd.DataFrame:
-    columns = TABLE_COLUMNS[table]
+    columns = stored_columns(table)
     return pd.DataFrame(
         [{c: str(r.get(c, "")) for c in columns} for r in rows], columns=columns
     )
@@ -373,7 +376,7 @@ def _validate_source(frame: pd.DataFrame) -> None:
     probe = _frame("events", [{**_PROBE, "source_ids": _cell(frame, "source_id")}])
     names = {"events": "probe", "claims": "claim", "sources": "source"}
     try:
-        validate_tables(probe, _frame("claims", []), frame, names=names)
+        validate_tables(probe, _frame("claims", []), frame, names=names, native=True)
     except CatalogueErrors as exc:
         own = [e for e in exc.errors if e.path == "source"]
         if own:

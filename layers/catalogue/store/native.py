@@ -10,7 +10,7 @@ same rules.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +20,7 @@ import shapely
 
 from layers.catalogue.check.validate import Catalogue, validate_tables
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
-from layers.catalogue.model import TABLE_COLUMNS, TABLE_FILES
+from layers.catalogue.model import OPTIONAL_COLUMNS, TABLE_COLUMNS, TABLE_FILES
 from layers.catalogue.reference import Reference
 from layers.catalogue.store.tables import (
     read_csv_table,
@@ -93,7 +93,12 @@ def read_csv_folder(
         try:
             if path.is_file():
                 _reject_parquet_magic(path, str(path))
-            tables[key] = read_csv_table(path, TABLE_COLUMNS[key], name=str(path))
+            tables[key] = read_csv_table(
+                path,
+                TABLE_COLUMNS[key],
+                name=str(path),
+                optional=OPTIONAL_COLUMNS.get(key, ()),
+            )
         except CatalogueErrors as exc:
             problems.extend(exc.errors)
         except CatalogueError as exc:
@@ -102,7 +107,11 @@ def read_csv_folder(
         raise CatalogueErrors(problems)
     names = {key: str(directory / file) for key, file in TABLE_FILES.items()}
     return validate_tables(
-        **tables, names=names, reference=reference, path=str(directory)
+        **tables,
+        names=names,
+        reference=reference,
+        path=str(directory),
+        native=True,
     )
 
 
@@ -137,17 +146,26 @@ def read_parquet_folder(
         path = directory / file
         names[key] = str(path)
         try:
-            table = read_parquet_table(path, TABLE_COLUMNS[key], name=str(path))
+            table = read_parquet_table(
+                path,
+                TABLE_COLUMNS[key],
+                name=str(path),
+                optional=OPTIONAL_COLUMNS.get(key, ()),
+            )
         except CatalogueError as exc:
             problems.append(exc)
             continue
-        frame = strings(table, TABLE_COLUMNS[key])
+        frame = strings(table, table_columns(key, table.column_names))
         frame["_row"] = np.arange(len(frame), dtype=np.int64) + 1
         tables[key] = frame
     if problems:
         raise CatalogueErrors(problems)
     return validate_tables(
-        **tables, names=names, reference=reference, path=str(directory)
+        **tables,
+        names=names,
+        reference=reference,
+        path=str(directory),
+        native=True,
     )
 
 
@@ -185,10 +203,17 @@ def text_tables(catalogue: Catalogue) -> dict[str, pd.DataFrame]:
     out["sources"] = pd.DataFrame(
         {
             c: catalogue.sources[c].astype("str").to_numpy()
-            for c in TABLE_COLUMNS["sources"]
+            for c in table_columns("sources", catalogue.sources.columns)
         }
     )
     return out
+
+
+def table_columns(key: str, present: Iterable[object]) -> tuple[str, ...]:
+    """The schema's columns of table *key*, then its optional ones in *present*."""
+    have = set(present)
+    optional = (c for c in OPTIONAL_COLUMNS.get(key, ()) if c in have)
+    return (*TABLE_COLUMNS[key], *optional)
 
 
 def _float_text(values: np.ndarray) -> np.ndarray:
@@ -222,7 +247,11 @@ def write_text_tables(
     """
     directory.mkdir(parents=True, exist_ok=True)
     return [
-        write_csv_table(tables[key], directory / TABLE_FILES[key], TABLE_COLUMNS[key])
+        write_csv_table(
+            tables[key],
+            directory / TABLE_FILES[key],
+            table_columns(key, tables[key].columns),
+        )
         for key in TABLE_FILES
     ]
 
@@ -279,7 +308,7 @@ def write_catalogue_parquet(catalogue: Catalogue, directory: Path) -> list[Path]
     sources = pa.table(
         {
             c: pa.array(catalogue.sources[c].astype("str"), type=pa.string())
-            for c in TABLE_COLUMNS["sources"]
+            for c in table_columns("sources", catalogue.sources.columns)
         }
     )
     return [

@@ -189,7 +189,11 @@ def _parse_fast(path: Path, width: int) -> pa.Table | None:
 
 
 def read_csv_table(
-    path: Path, columns: Sequence[str], *, name: str | None = None
+    path: Path,
+    columns: Sequence[str],
+    *,
+    name: str | None = None,
+    optional: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read one catalogue CSV as an all-string frame.
 
@@ -201,6 +205,8 @@ def read_csv_table(
         The columns it must have (others are ignored).
     name
         The name to show in errors (default: *path*).
+    optional
+        Columns read too when the header names them (after *columns*).
 
     Returns
     -------
@@ -233,6 +239,7 @@ def read_csv_table(
             row=1,
         )
     header = _header_of(head, path, start, name, columns)
+    columns = [*columns, *(c for c in optional if c in header)]
     wanted = [header.index(c) for c in columns]
     # pyarrow reads the file itself (no copy in Python) and checks UTF-8; on
     # any problem the csv module reads it again to say where the problem is.
@@ -315,7 +322,11 @@ def write_parquet_table(table: pa.Table, path: Path) -> Path:
 
 
 def read_parquet_table(
-    path: Path, columns: Sequence[str], *, name: str | None = None
+    path: Path,
+    columns: Sequence[str],
+    *,
+    name: str | None = None,
+    optional: Sequence[str] = (),
 ) -> pa.Table:
     """Read one catalogue Parquet file, checking it has *columns*.
 
@@ -340,6 +351,7 @@ def read_parquet_table(
             f"missing column(s) {', '.join(missing)}; expected: {', '.join(columns)}",
             row=1,
         )
+    columns = [*columns, *(c for c in optional if c in schema.names)]
     try:
         return pq.read_table(str(path), columns=list(columns))
     except (pa.ArrowInvalid, OSError) as exc:

@@ -159,7 +159,10 @@
       path.bindTooltip(tip, tipOptions());
       path.on("add", function () {
         var node = path.getElement && path.getElement();
-        if (node) node.setAttribute("aria-label", spec.title + ": " + (p.label || ""));
+        if (node) {
+          node.setAttribute("role", "img");  // a name is allowed only with a role
+          node.setAttribute("aria-label", spec.title + ": " + (p.label || ""));
+        }
       });
       items.push({
         id: p.id || "",
@@ -192,7 +195,8 @@
 
   function zoneStyle(state, spec, klass, outline) {
     var style = Object.assign({}, spec.style);
-    var coarse = state.opts.areaClasses.indexOf(klass) >= 0;
+    // Hatched and dashed: P4-P5 only; a P3 zone is shaded with a solid outline.
+    var coarse = (state.opts.coarseClasses || state.opts.areaClasses).indexOf(klass) >= 0;
     if (outline) {
       style.fill = false;
       if (coarse) style.dashArray = "6 4";
@@ -286,21 +290,20 @@
         });
       })(i);
     }
+    // Counts in H3 hexagons (layers/map/hexbin.py); a click zooms in.
     var cells = data.cells;
     if (cells) {
-      var size = cells.size;
       var max = Math.max.apply(null, cells.n.concat([1]));
       for (var k = 0; k < cells.n.length; k++) {
         (function (k) {
-          var south = cells.y[k] * size, west = cells.x[k] * size;
-          var bounds = L.latLngBounds([south, west], [south + size, west + size]);
           var colour = colours[cells.type[k]] || "#525252";
-          var rect = L.rectangle(bounds, {
+          var hexagon = L.polygon(cells.ring[k], {
             renderer: renderer, color: colour, weight: 1,
             fillColor: colour, fillOpacity: 0.25 + 0.55 * Math.sqrt(cells.n[k] / max),
           });
-          rect.bindTooltip(tipNode(cells.n[k] + " events", [["Click", "zoom in"]]), tipOptions());
-          rect.addTo(group);
+          var bounds = hexagon.getBounds();
+          hexagon.bindTooltip(tipNode(cells.n[k] + " events", [["Click", "zoom in"]]), tipOptions());
+          hexagon.addTo(group);
           var label = L.marker(bounds.getCenter(), {
             interactive: false, keyboard: false, pane: "sm-labels",
             icon: L.divIcon({ className: "sm-count", html: "", iconSize: null }),
@@ -310,10 +313,11 @@
             if (node) node.textContent = String(cells.n[k]);
           });
           label.addTo(group);
+          var ring = cells.ring[k].map(function (p) { return [p[1], p[0]]; });
           items.push({
             id: "", label: cells.n[k] + " events", layerName: spec.name, rank: 0,
             cell: bounds,
-            hit: function (map, latlng) { return bounds.contains(latlng); },
+            hit: function (map, latlng) { return inRing(latlng.lng, latlng.lat, ring); },
           });
         })(k);
       }
@@ -338,10 +342,15 @@
     var map = state.map;
     var c = map.getCenter();
     var b = map.getBounds();
-    var round = function (v) { return Math.round(v * 1e4) / 1e4; };
+    // Snapped to half a tile (128 px) at this zoom, bounds outward: a pan
+    // smaller than that reports the same value, so streamlit-folium (which
+    // sends only a changed value) does not rerun the page for it.
+    var step = 360 / Math.pow(2, map.getZoom() + 1);
+    var snap = function (v, how) { return Math.round(how(v / step) * step * 1e4) / 1e4; };
     var value = {
-      lat: round(c.lat), lon: round(c.lng), zoom: map.getZoom(),
-      bounds: [round(b.getSouth()), round(b.getWest()), round(b.getNorth()), round(b.getEast())],
+      lat: snap(c.lat, Math.round), lon: snap(c.lng, Math.round), zoom: map.getZoom(),
+      bounds: [snap(b.getSouth(), Math.floor), snap(b.getWest(), Math.floor),
+        snap(b.getNorth(), Math.ceil), snap(b.getEast(), Math.ceil)],
       hidden: Object.keys(state.hidden).filter(function (k) { return state.hidden[k]; }).sort(),
       pick: state.pick, seq: state.seq,
     };
@@ -561,6 +570,7 @@
     var state = {
       map: map, opts: opts, hidden: {}, layers: {}, items: [], selected: "",
       pick: "", seq: 0, highlight: null, pending: 0, drawn: false,
+      shared: {}, generation: 0,
     };
     // Inside Leaflet's overlay pane, so paths sit where Leaflet puts vectors.
     var overlay = map.getPane("overlayPane");
@@ -577,7 +587,7 @@
     legendControl(state);
     viewsControl(state);
     statusControl(state);
-    map.on("click", function (e) { onClick(state, e); });
+    map.on("click", function (e) { if (!SM.measuring) onClick(state, e); });
     map.on("moveend", function () { report(state); });
     try {
       if (window.frameElement) window.frameElement.setAttribute("title", opts.title);
@@ -588,29 +598,94 @@
     return state;
   };
 
+  /* ---- Layers sent once (layers/map/refs.py): a payload names a file of a
+   * layer's full data, fetched once per page, and lists what it picks. */
+
+  function shared(state, url) {
+    if (!state.shared[url]) {
+      state.shared[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(url + ": " + r.status);
+        return r.json();
+      });
+      state.shared[url].catch(function () { delete state.shared[url]; });
+    }
+    return state.shared[url];
+  }
+
+  function pick(items, full) {
+    return {
+      type: "FeatureCollection",
+      features: items.map(function (p) { return typeof p === "number" ? full[p] : p; }),
+    };
+  }
+
+  SM.resolve = function (kind, data, full) {
+    if (kind === "events") {
+      var out = Object.assign({}, full);
+      ["id", "title", "type", "pc", "r", "lon", "lat", "date", "shape"].forEach(function (c) {
+        out[c] = data.keep.map(function (i) { return full[c][i]; });
+      });
+      return out;
+    }
+    if (kind === "zones") {
+      return {
+        features: pick(data.items, full.features.features),
+        fill: pick(data.fills, full.fill.features),
+      };
+    }
+    return pick(data.items, full.features);
+  };
+
+  function layerData(state, spec) {
+    var data = spec.data;
+    if (!data || !data.ref) return data;
+    return shared(state, data.ref).then(function (full) {
+      return SM.resolve(spec.kind, data, full);
+    });
+  }
+
   /* Draw a data payload; returns the L.FeatureGroup holding it (streamlit-folium
-   * removes it again before the next payload is drawn). */
+   * removes it again before the next payload is drawn). Shared layers are
+   * drawn once their files are in (at once when fetched before). */
   SM.update = function (map, payload) {
     var state = SM.state;
     var group = L.featureGroup();
+    var generation = (state.generation += 1);
     state.items = [];
-    payload.layers.forEach(function (spec) {
-      var drawn = DRAWERS[spec.kind](state, spec, spec.data);
-      var holder = L.layerGroup([drawn.layer]);
-      // Visibility lives with the shell: switching follows state.hidden.
-      if (state.layers[spec.name] && state.map.hasLayer(state.layers[spec.name])) {
-        state.map.removeLayer(state.layers[spec.name]);
+    state.selected = payload.selected || "";
+    function draw(datas) {
+      if (generation !== state.generation) return;
+      payload.layers.forEach(function (spec, k) {
+        var drawn = DRAWERS[spec.kind](state, spec, datas[k]);
+        var holder = L.layerGroup([drawn.layer]);
+        // Visibility lives with the shell: switching follows state.hidden.
+        if (state.layers[spec.name] && state.map.hasLayer(state.layers[spec.name])) {
+          state.map.removeLayer(state.layers[spec.name]);
+        }
+        state.layers[spec.name] = holder;
+        group.addLayer(holder);
+        state.items = state.items.concat(drawn.items);
+      });
+      state.drawn = true;
+      if (state.map.hasLayer(group)) {
+        applyVisibility(state);
+        highlight(state);
       }
-      state.layers[spec.name] = holder;
-      group.addLayer(holder);
-      state.items = state.items.concat(drawn.items);
-    });
+    }
     group.on("add", function () {
       applyVisibility(state);
       highlight(state);
     });
-    state.selected = payload.selected || "";
-    state.drawn = true;
+    var datas = payload.layers.map(function (spec) { return layerData(state, spec); });
+    if (datas.some(function (d) { return d && typeof d.then === "function"; })) {
+      state.pending += 1;
+      Promise.all(datas).then(function (resolved) {
+        state.pending -= 1;
+        draw(resolved);
+      }, function () { state.pending -= 1; });
+    } else {
+      draw(datas);
+    }
     if (state.status) state.status.textContent = payload.status || "";
     state.status && (state.status.style.display = payload.status ? "" : "none");
     return group;
