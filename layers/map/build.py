@@ -23,6 +23,7 @@ from jinja2 import Template
 from geo.safe import script_json
 from layers.map.assets import LOCAL_ASSETS, AssetUrls
 from layers.map.data import (
+    AREA_ONLY,
     COARSE_AREAS,
     FINE_FROM_ZOOM,
     MapView,
@@ -160,7 +161,7 @@ def shell_options(
         "channel": CHANNEL_KEY,
         "hatch": HATCH_ID,
         "tiles": tiles,
-        "areaClasses": ["P3", "P4", "P5", "P6"],
+        "areaClasses": list(AREA_ONLY),
         "coarseClasses": list(COARSE_AREAS),
         "views": [[label, [list(sw), list(ne)]] for label, (sw, ne) in VIEWS.items()],
         "context": _context_options(context),
