@@ -25,11 +25,11 @@ from layers.map.assets import LOCAL_ASSETS, AssetUrls
 from layers.map.data import (
     AREA_ONLY,
     COARSE_AREAS,
-    FINE_FROM_ZOOM,
     MapView,
     prepare_context,
     view_payload,
 )
+from layers.map.features import FINE_FROM_ZOOM
 from layers.map.legend import HATCH_SVG, PAGE_CSS, legend_rows, precision_words
 from layers.map.style import HATCH_ID, TILE_PROVIDERS, VIEWS
 from layers.registry import LAYERS
