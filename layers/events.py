@@ -12,7 +12,8 @@ import shapely
 from geo.crs import WGS84
 from geo.errors import ContradictoryConstraintsError
 from geo.shapes import geodesic_discs
-from layers.catalogue.check.validate import PRECISION_CLASSES, TIME_PRECISION
+from layers.catalogue.model import PRECISION_CLASSES, TIME_PRECISION
+from layers.constraints import constraint_regions, disc_name
 from layers.params import LayerInputs, LayerParams
 
 #: Precision classes whose site is known to its radius: a named town or
@@ -94,9 +95,6 @@ def _cut_areas(
     ContradictoryConstraintsError
         If an event's disc and constraints have no area in common.
     """
-    # strike_zones builds on this module (describe_precision): import late.
-    from layers.strike_zones import constraint_regions, disc_name
-
     out = discs.copy()
     derivations = pd.Series("", index=events.index, dtype=object)
     texts = events["constraints"].astype(str).str.strip()

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from types import MappingProxyType
 
 import geopandas as gpd
 
 from geo.crs import require_crs
 from layers import (
-    admin1,
     border_corridor,
     border_crossings,
-    countries,
-    euphrates,
     euphrates_valley,
     events,
     places,
@@ -22,14 +20,59 @@ from layers import (
     strike_zones,
 )
 from layers.params import LayerInputs, LayerParams
+from layers.provenance import (
+    REFERENCE_CLASS,
+    REFERENCE_SOURCES,
+    REFERENCE_UNCERTAINTY_M,
+    with_provenance,
+)
 
 Builder = Callable[
     [LayerInputs, LayerParams, Mapping[str, gpd.GeoDataFrame]], gpd.GeoDataFrame
 ]
 
 
+#: The half-widths a layer can depend on: ``W`` (the Euphrates valley, the
+#: ``valley_half_width_km`` of ``LayerParams``) and ``D`` (the border corridor,
+#: ``corridor_half_width_km``), in the order file names give them.
+WIDTHS: Mapping[str, str] = MappingProxyType(
+    {"W": "valley_half_width_km", "D": "corridor_half_width_km"}
+)
+
+
 def _style(**kwargs: object) -> Mapping[str, object]:
     return MappingProxyType(dict(kwargs))
+
+
+def reference_layer(
+    inputs: LayerInputs,
+    params: LayerParams,
+    deps: Mapping[str, gpd.GeoDataFrame],
+    *,
+    name: str,
+    derivation: str,
+    sources: tuple[str, ...],
+) -> gpd.GeoDataFrame:
+    """Shipped reference data *name* as drawn, with its provenance (EPSG:4326).
+
+    The frame is ``inputs.reference.<name>`` as read (see ``data/README.md``);
+    every feature is of class ``reference``, with the nominal uncertainty of
+    its data set, *derivation* and the records of *sources* (keys of
+    ``layers.provenance.REFERENCE_SOURCES``).
+    """
+    return with_provenance(
+        getattr(inputs.reference, name),
+        precision_class=REFERENCE_CLASS,
+        uncertainty_m=REFERENCE_UNCERTAINTY_M[name],
+        derivation=derivation,
+        sources=[REFERENCE_SOURCES[source] for source in sources],
+    )
+
+
+def _reference(name: str, derivation: str, *sources: str) -> Builder:
+    return partial(
+        reference_layer, name=name, derivation=derivation, sources=sources or (name,)
+    )
 
 
 @dataclass(frozen=True)
@@ -59,6 +102,10 @@ class LayerSpec:
         for derived shapes, so exported widths and radii stay within 0.1 %.
     description
         One line on what the layer holds (shown by ``python -m layers export -h``).
+    widths
+        The half-widths (keys of :data:`WIDTHS`) its builder reads from its
+        params; with those of the layers it requires, what its shape depends
+        on (:func:`layer_widths`).
     draw
         How the map draws it, a key of ``layers.map.draw.DRAWERS``: "outline"
         (quiet reference polygons or lines), "labels" (named points), "areas"
@@ -77,6 +124,7 @@ class LayerSpec:
     shown: bool = True
     decimals: int = 5
     description: str = ""
+    widths: frozenset[str] = frozenset()
     draw: str = "areas"
 
 
@@ -84,7 +132,10 @@ LAYERS: tuple[LayerSpec, ...] = (
     LayerSpec(
         name="countries",
         title="Countries",
-        build=countries.build,
+        build=_reference(
+            "countries",
+            "Natural Earth 1:10m country polygon, clipped to 34-60E, 23-38N.",
+        ),
         style=_style(color="#6b6b6b", weight=1.2, fillColor="#f4f1ea", fillOpacity=1.0),
         tooltip_fields=("name", "iso_a3"),
         context=True,
@@ -94,7 +145,14 @@ LAYERS: tuple[LayerSpec, ...] = (
     LayerSpec(
         name="admin1",
         title="Governorates",
-        build=admin1.build,
+        build=_reference(
+            "admin1",
+            "Natural Earth admin-1 (v4.1.0) governorate, fitted to the 10m country "
+            "polygons: clipped to its country, with the country's uncovered slivers "
+            "given to the nearest governorate.",
+            "admin1",
+            "countries",
+        ),
         style=_style(color="#9a9a9a", weight=0.7, dashArray="3 3", fill=False),
         tooltip_fields=("name", "iso_a3"),
         context=True,
@@ -104,7 +162,11 @@ LAYERS: tuple[LayerSpec, ...] = (
     LayerSpec(
         name="euphrates",
         title="Euphrates (GSHHG)",
-        build=euphrates.build,
+        build=_reference(
+            "euphrates",
+            "GSHHG WDBII river lines picked by nearness to the Euphrates' course "
+            "and merged; gaps where the river crosses lakes.",
+        ),
         style=_style(color="#4a90c2", weight=2.0),
         tooltip_fields=("name", "source"),
         context=True,
@@ -129,6 +191,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("name", "half_width_km", "area_km2", "derivation"),
         decimals=6,
         description="River +/- W km in Dayr Az Zawr and Al-Anbar.",
+        widths=frozenset({"W"}),
     ),
     LayerSpec(
         name="border_corridor",
@@ -144,6 +207,7 @@ LAYERS: tuple[LayerSpec, ...] = (
         tooltip_fields=("name", "half_width_km", "border_length_km", "area_km2"),
         decimals=6,
         description="Shared border +/- D km on each side.",
+        widths=frozenset({"D"}),
     ),
     LayerSpec(
         name="border_crossings",
@@ -227,6 +291,29 @@ def get_layer(name: str) -> LayerSpec:
         raise KeyError(
             f"unknown layer '{name}'; known layers: {', '.join(LAYER_NAMES)}"
         ) from None
+
+
+def layer_widths(name: str) -> tuple[str, ...]:
+    """The half-widths layer *name*'s shape depends on, in :data:`WIDTHS` order.
+
+    Its own (``LayerSpec.widths``) and those of every layer it requires, so
+    the strike zones, cut by the valley and the corridor, depend on both.
+
+    Raises
+    ------
+    KeyError
+        If no layer has that name.
+    """
+    spec = get_layer(name)
+    found = set(spec.widths)
+    for dependency in spec.requires:
+        found.update(layer_widths(dependency))
+    return tuple(key for key in WIDTHS if key in found)
+
+
+def width_values(name: str, params: LayerParams) -> dict[str, float]:
+    """The half-widths *name* depends on, with their values in *params* (km)."""
+    return {key: getattr(params, WIDTHS[key]) for key in layer_widths(name)}
 
 
 def build_layers(

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import geopandas as gpd
-import shapely
-from shapely.geometry.base import BaseGeometry
 
 from geo.crs import WGS84
-from geo.errors import StrikeMapError
-from geo.shapes import geodesic_area_km2, geodesic_disc, intersect_constraints
-from layers.catalogue.check.validate import EVENT_COLUMNS, parse_constraints
+from geo.shapes import geodesic_area_km2, intersect_constraints
+from layers.catalogue.model import EVENT_COLUMNS
+from layers.constraints import constraint_areas
 from layers.events import describe_precision
 from layers.params import LayerInputs, LayerParams
 
@@ -25,73 +23,6 @@ ZONE_COLUMNS = (
     "sources",
     "claims",
 )
-
-
-def _one(gdf: gpd.GeoDataFrame, column: str, value: str, what: str) -> gpd.GeoSeries:
-    match = gdf[gdf[column] == value]
-    if match.empty:
-        raise StrikeMapError(
-            f"constraint {what}:{value} names no feature of the {what} layer"
-        )
-    return match.geometry
-
-
-def constraint_regions(
-    constraints: str,
-    inputs: LayerInputs,
-    deps: Mapping[str, gpd.GeoDataFrame],
-) -> dict[str, BaseGeometry]:
-    """The named areas a ``constraints`` cell names, in longitude/latitude.
-
-    Every area is used as published, with no tolerance: the governorates
-    share the countries' boundaries exactly (see ``data/README.md``).
-    """
-    areas: dict[str, BaseGeometry] = {}
-    countries = inputs.reference.countries.to_crs(WGS84)
-    admin1 = inputs.reference.admin1.to_crs(WGS84)
-    for kind, value in parse_constraints(constraints):
-        if kind == "country":
-            geometry = _one(countries, "iso_a3", value, "country")
-            label = str(countries.loc[geometry.index[0], "name"])
-            name = f"inside {label} (Natural Earth 10m)"
-        elif kind == "admin1":
-            geometry = _one(admin1, "name", value, "admin1")
-            name = (
-                f"inside {value} governorate (Natural Earth admin-1, fitted to the "
-                "10m countries)"
-            )
-        elif kind == "valley":
-            geometry = deps["euphrates_valley"].to_crs(WGS84).geometry
-            width = float(deps["euphrates_valley"]["half_width_km"].iloc[0])
-            name = f"in the Euphrates River Valley (river +/- {width:g} km)"
-        else:
-            geometry = deps["border_corridor"].to_crs(WGS84).geometry
-            width = float(deps["border_corridor"]["half_width_km"].iloc[0])
-            name = f"in the Iraq-Syria border corridor (border +/- {width:g} km)"
-        areas[name] = shapely.union_all(geometry.values)
-    return areas
-
-
-def disc_name(radius_m: float, location: object) -> str:
-    """How a derivation names the disc of an event's radius around its anchor."""
-    return f"within {radius_m / 1000:g} km of {location}"
-
-
-def constraint_areas(
-    event: Mapping[str, object],
-    inputs: LayerInputs,
-    deps: Mapping[str, gpd.GeoDataFrame],
-) -> dict[str, BaseGeometry]:
-    """The named areas that constrain *event*'s location, in longitude/latitude.
-
-    The first is always the geodesic disc of ``uncertainty_m`` around the
-    anchor point; the rest come from the event's ``constraints``.
-    """
-    radius = float(str(event["uncertainty_m"]))
-    disc = geodesic_disc(float(str(event["lon"])), float(str(event["lat"])), radius)
-    areas: dict[str, BaseGeometry] = {disc_name(radius, event["location"]): disc}
-    areas.update(constraint_regions(str(event["constraints"]), inputs, deps))
-    return areas
 
 
 def build(

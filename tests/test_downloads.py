@@ -65,3 +65,11 @@ def test_html_map_is_standalone(items):
     page = items["strike-map_W10km_D25km.html"].make()
     assert "/app/static" not in page and "leaflet" in page.lower()
     assert "S-SY-1" in page and "S-IQ-1" not in page
+
+
+def test_every_layer_shaped_by_a_width_names_it(items):
+    # The events' areas include the strike zones, cut by valley and corridor.
+    assert "events_W10km_D25km.geojson" in items
+    assert "strike_areas_W10km_D25km.geojson" in items
+    assert "border_crossings_W10km_D25km.geojson" in items
+    assert {"places.geojson", "admin1.geojson", "euphrates.geojson"} <= set(items)

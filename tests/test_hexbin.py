@@ -10,7 +10,8 @@ import numpy as np
 import shapely
 
 from layers.map import hexbin
-from layers.map.data import EventColumns, MapView, view_payload
+from layers.map.data import MapView, view_payload
+from layers.map.event_columns import EventColumns
 
 VIEW = (33.0, 40.0, 36.0, 45.0)
 
@@ -77,7 +78,7 @@ def test_a_crescent_area_counts_inside_not_at_its_centre():
         .difference(shapely.Point(44.4, 34.0).buffer(0.9))
     )
     assert not crescent.contains(crescent.centroid)
-    from layers.map.data import _counting_points
+    from layers.map.event_columns import _counting_points
 
     lon, lat = _counting_points(
         np.array([44.0]), np.array([34.0]), np.array([crescent], dtype=object)

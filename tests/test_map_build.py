@@ -25,14 +25,8 @@ from layers.map.build import (
     shell_options,
 )
 from layers.map.channel import read_report
-from layers.map.data import (
-    DATA_DECIMALS,
-    MapView,
-    context_collection,
-    format_value,
-    prepare_context,
-    view_payload,
-)
+from layers.map.data import MapView, prepare_context, view_payload
+from layers.map.features import DATA_DECIMALS, context_collection, format_value
 from layers.map.legend import legend_rows, precision_words
 from layers.map.style import HATCH_ID
 from layers.params import LayerInputs, LayerParams

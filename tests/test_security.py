@@ -169,7 +169,7 @@ def test_map_html_shows_text_literally_and_evaluates_nothing(hostile_layers):
 
 def test_layer_downloads_and_zip_keep_text_literal(hostile_items, hostile_catalogue):
     titles = set(hostile_catalogue.events["title"])
-    doc = json.loads(hostile_items["events.geojson"].make())
+    doc = json.loads(hostile_items["events_W10km_D25km.geojson"].make())
     assert {f["properties"]["title"] for f in doc["features"]} == titles
     zones = json.loads(hostile_items["strike_zones_W10km_D25km.geojson"].make())
     assert {f["properties"]["title"] for f in zones["features"]} < titles

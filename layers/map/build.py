@@ -23,12 +23,13 @@ from jinja2 import Template
 from geo.safe import script_json
 from layers.map.assets import LOCAL_ASSETS, AssetUrls
 from layers.map.data import (
+    AREA_ONLY,
     COARSE_AREAS,
-    FINE_FROM_ZOOM,
     MapView,
     prepare_context,
     view_payload,
 )
+from layers.map.features import FINE_FROM_ZOOM
 from layers.map.legend import HATCH_SVG, PAGE_CSS, legend_rows, precision_words
 from layers.map.style import HATCH_ID, TILE_PROVIDERS, VIEWS
 from layers.registry import LAYERS
@@ -160,7 +161,7 @@ def shell_options(
         "channel": CHANNEL_KEY,
         "hatch": HATCH_ID,
         "tiles": tiles,
-        "areaClasses": ["P3", "P4", "P5", "P6"],
+        "areaClasses": list(AREA_ONLY),
         "coarseClasses": list(COARSE_AREAS),
         "views": [[label, [list(sw), list(ne)]] for label, (sw, ne) in VIEWS.items()],
         "context": _context_options(context),

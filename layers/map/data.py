@@ -1,18 +1,20 @@
 """Map data: layers turned into small, plain payloads the browser draws.
 
-Two kinds of payload. Context layers (``spec.context``) never change: they are
-simplified at two resolutions once and sent as files the browser caches. Every
-other layer is sent per view as data (``view_payload``): text stays plain text
-(the browser sets it with ``textContent``) and is made safe for a script only
-where it is embedded (``geo.safe.script_json``). Events are sent as columns of
-their centre, radius and class, never as pre-built rings, and above
-``MAX_EVENTS`` in view as counts in H3 hexagons (``layers.map.hexbin``).
+This module puts a view's payload together; the features of each layer are made
+in ``layers.map.features`` and the events' columns in
+``layers.map.event_columns``. Two kinds of payload. Context layers
+(``spec.context``) never change: they are simplified at two resolutions once
+and sent as files the browser caches. Every other layer is sent per view as
+data (``view_payload``): text stays plain text (the browser sets it with
+``textContent``) and is made safe for a script only where it is embedded
+(``geo.safe.script_json``). Events are sent as columns of their centre, radius
+and class, never as pre-built rings, and above ``MAX_EVENTS`` in view as counts
+in H3 hexagons (``layers.map.hexbin``).
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -22,25 +24,18 @@ import pandas as pd
 import shapely
 
 from geo.crs import WGS84
-from layers.catalogue.model import PRECISION_CLASSES
 from layers.map import hexbin
-from layers.map.style import (
-    DEFAULT_EVENT_COLOUR,
-    EVENT_COLOURS,
-    FIELD_LABELS,
+from layers.map.event_columns import EventColumns, columns_data
+from layers.map.features import (
+    COARSE_TOLERANCE_DEG,
+    CONTEXT_TOLERANCE_DEG,
+    DATA_DECIMALS,
+    context_collection,
+    layer_data,
+    layer_features,
 )
 from layers.registry import LAYERS, LayerSpec
 
-#: Display simplification of context layers, in degrees: the fine level (about
-#: 300 m) is under a pixel at the strike-area zoom; the coarse one (about 2 km)
-#: is drawn below ``FINE_FROM_ZOOM``, where a pixel is several km.
-CONTEXT_TOLERANCE_DEG = 0.003
-COARSE_TOLERANCE_DEG = 0.02
-FINE_FROM_ZOOM = 7
-CONTEXT_DECIMALS = 4
-#: Decimals of everything with a stated width or radius: 1e-6 degree is about
-#: 0.1 m, well under 0.1 % of the smallest radius (100 m) the classes allow.
-DATA_DECIMALS = 6
 #: Precision classes drawn without a point: only an area is known.
 AREA_ONLY = ("P3", "P4", "P5", "P6")
 #: Drawn as an area of uncertainty only, hatched or dashed (no pin).
@@ -50,7 +45,6 @@ NOT_DRAWN = ("P6",)
 #: Above this many events in view, the map draws counts in H3 hexagons
 #: instead (``layers.map.hexbin``).
 MAX_EVENTS = 1500
-EVENT_TIP_FIELDS = ("date_start", "sub_event_type", "precision_class", "uncertainty_m")
 
 
 @dataclass(frozen=True)
@@ -69,114 +63,6 @@ class MapView:
     zoom: int
 
 
-def format_value(field: str, value: object) -> str:
-    """*value* of *field* as the card words it (units, class in words).
-
-    Uncertainty is in km, a precision class comes with its meaning, dates are
-    ISO days. Returns plain text (not HTML): the browser sets it as text.
-    """
-    if value is None or value is pd.NA:
-        return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
-    if field == "uncertainty_m":
-        return f"{float(value) / 1000:g} km"
-    if field == "precision_class":
-        words = PRECISION_CLASSES.get(str(value), ("",))[0]
-        return f"{value}: {words}"
-    if field == "area_km2":
-        return f"{float(value):,.0f} km²"
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def _tip_fields(spec: LayerSpec) -> tuple[str, ...]:
-    # The event's class in words says what "precision" says, once.
-    fields = [f for f in spec.tooltip_fields if f not in ("event_id", "title")]
-    return tuple("precision_class" if f == "precision" else f for f in fields)
-
-
-def _label(row: Mapping[str, object], spec: LayerSpec) -> str:
-    for key in ("event_id", "name", "crossing", "country"):
-        if key in row and row[key]:
-            head = str(row[key])
-            title = row.get("title")
-            return f"{head}: {title}" if title and key == "event_id" else head
-    return spec.title
-
-
-def _rounded(geometries: np.ndarray, decimals: int) -> np.ndarray:
-    return shapely.transform(geometries, lambda xy: np.round(xy, decimals))
-
-
-def _features(gdf: gpd.GeoDataFrame, spec: LayerSpec, decimals: int) -> list[dict]:
-    tip_fields = [f for f in _tip_fields(spec) if f in gdf.columns]
-    records = gdf.drop(columns=gdf.geometry.name).to_dict("records")
-    geometries = _rounded(gdf.geometry.values, decimals)
-    areas = shapely.area(gdf.geometry.values)
-    out = []
-    for record, geometry, area in zip(records, geometries, areas, strict=True):
-        properties = {
-            "id": str(record.get("event_id") or ""),
-            "label": _label(record, spec),
-            "tip": [
-                [FIELD_LABELS.get(f, f), format_value(f, record.get(f))]
-                for f in tip_fields
-            ],
-            # Smaller first in the list of what lies under a click.
-            "rank": round(float(area), 8),
-        }
-        if "precision_class" in record:
-            properties["klass"] = str(record["precision_class"])
-        out.append(
-            {
-                "type": "Feature",
-                "properties": properties,
-                "geometry": shapely.geometry.mapping(geometry),
-            }
-        )
-    return out
-
-
-def _collection(features: list[dict]) -> dict:
-    return {"type": "FeatureCollection", "features": features}
-
-
-def context_collection(
-    gdf: gpd.GeoDataFrame, tolerance: float, *, decimals: int = CONTEXT_DECIMALS
-) -> dict:
-    """A quiet reference layer, simplified for display (names only).
-
-    Polygons are simplified as a coverage (shared borders stay shared), lines
-    one by one. Context layers carry no width or radius, so simplification can
-    shift no drawn size.
-    """
-    gdf_wgs84 = gdf.to_crs(WGS84)
-    geometries = gdf_wgs84.geometry.values
-    if set(gdf_wgs84.geom_type) <= {"Polygon", "MultiPolygon"}:
-        geometries = shapely.coverage_simplify(geometries, tolerance)
-    elif not set(gdf_wgs84.geom_type) <= {"Point"}:
-        geometries = shapely.simplify(geometries, tolerance)
-    names = gdf_wgs84["name"] if "name" in gdf_wgs84 else [""] * len(gdf_wgs84)
-    return _collection(
-        [
-            {
-                "type": "Feature",
-                "properties": {"name": str(name)},
-                "geometry": shapely.geometry.mapping(geometry),
-            }
-            for name, geometry in zip(
-                names, _rounded(np.asarray(geometries), decimals), strict=True
-            )
-        ]
-    )
-
-
 def prepare_context(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict]:
     """The context layers at both resolutions, ``{name: {"fine":..., "coarse":...}}``.
 
@@ -192,190 +78,6 @@ def prepare_context(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict]:
             "coarse": context_collection(gdf, COARSE_TOLERANCE_DEG),
         }
     return out
-
-
-def _zone_groups(zones: gpd.GeoDataFrame) -> pd.Series:
-    for key in ("group_id", "country"):
-        if key in zones.columns:
-            return zones[key].fillna("").astype(str)
-    return pd.Series([""] * len(zones), index=zones.index)
-
-
-def _zone_fills(zones: gpd.GeoDataFrame, memo: dict | None = None) -> list[dict]:
-    """One fill per group of zones, styled by its least precise class.
-
-    *memo* (rows of one prepared frame -> fill) keeps each union computed once.
-    """
-    order = list(PRECISION_CLASSES)
-    out = []
-    for _, group in zones.groupby(_zone_groups(zones), sort=True):
-        key = tuple(group.index)
-        if memo is not None and key in memo:
-            out.append(memo[key])
-            continue
-        klass = max(group["precision_class"], key=order.index)
-        union = shapely.union_all(group.geometry.values)
-        out.append(
-            {
-                "type": "Feature",
-                "properties": {"klass": str(klass)},
-                "geometry": shapely.geometry.mapping(
-                    _rounded(np.asarray([union]), DATA_DECIMALS)[0]
-                ),
-            }
-        )
-        if memo is not None:
-            memo[key] = out[-1]
-    return out
-
-
-def layer_data(
-    gdf: gpd.GeoDataFrame,
-    spec: LayerSpec,
-    cached: list[dict] | None = None,
-    memo: dict | None = None,
-) -> dict:
-    """Features of *gdf*, picked from *cached* by event id when given.
-
-    *cached* holds the features of the unfiltered layer *gdf* was selected from;
-    *memo* the zone fills made from its rows so far.
-    """
-    if cached is not None and "event_id" not in gdf.columns:
-        features = cached
-    elif cached is not None:
-        keep = set(gdf["event_id"].astype(str))
-        features = [f for f in cached if f["properties"]["id"] in keep]
-    else:
-        features = _features(gdf.to_crs(WGS84), spec, DATA_DECIMALS)
-    if spec.draw == "zones":
-        return {
-            "features": _collection(features),
-            "fill": _collection(_zone_fills(gdf.to_crs(WGS84), memo)),
-        }
-    return _collection(features)
-
-
-@dataclass(frozen=True)
-class EventColumns:
-    """The events as plain columns, ready to send (built once, then selected).
-
-    The tooltip is put together in the browser from these columns and the
-    words of ``tip_header`` (so no label or class description repeats per
-    event): date, type, class with its meaning, radius in km.
-    """
-
-    ids: pd.Index
-    lon: np.ndarray
-    lat: np.ndarray
-    radius: np.ndarray
-    klass: np.ndarray
-    type_code: np.ndarray
-    title: np.ndarray
-    date: np.ndarray
-    #: The event's own area where it is not the plain disc of its radius (a
-    #: disc cut by its constraints, a governorate); None elsewhere. Turned into
-    #: GeoJSON only for the events sent one by one.
-    shape: np.ndarray
-    #: Where the event counts in hexagon counts: its centre, or a point inside
-    #: its own area where it has one (``hexbin.AREA_RULE``).
-    point_lon: np.ndarray
-    point_lat: np.ndarray
-
-    @classmethod
-    def from_frame(cls, events: gpd.GeoDataFrame) -> EventColumns:
-        """Columns of *events* (lon, lat, uncertainty_m, precision_class ...)."""
-        types = list(EVENT_COLOURS)
-        fallback = types.index("Other") if "Other" in types else 0
-        codes = pd.Index(types).get_indexer(events["sub_event_type"].astype(str))
-        dates = pd.to_datetime(events["date_start"]).dt.strftime("%Y-%m-%d")
-        shape = _own_areas(events)
-        lon = np.round(events["lon"].to_numpy(dtype=float), DATA_DECIMALS)
-        lat = np.round(events["lat"].to_numpy(dtype=float), DATA_DECIMALS)
-        point_lon, point_lat = _counting_points(lon, lat, shape)
-        return cls(
-            ids=pd.Index(events["event_id"].astype(str).to_numpy(dtype=object)),
-            lon=lon,
-            lat=lat,
-            radius=np.round(events["uncertainty_m"].to_numpy(dtype=float), 1),
-            klass=events["precision_class"].astype(str).to_numpy(dtype=object),
-            type_code=np.where(codes < 0, fallback, codes).astype(np.int64),
-            title=events["title"].astype(str).to_numpy(dtype=object),
-            date=dates.fillna("").to_numpy(dtype=object),
-            shape=shape,
-            point_lon=point_lon,
-            point_lat=point_lat,
-        )
-
-
-def _counting_points(
-    lon: np.ndarray, lat: np.ndarray, shape: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Centres, with a point inside its own area for each event that has one."""
-    lon, lat = lon.copy(), lat.copy()
-    own = np.flatnonzero(pd.notna(shape))
-    if len(own):
-        points = shapely.point_on_surface(shape[own].astype(object))
-        lon[own], lat[own] = shapely.get_x(points), shapely.get_y(points)
-    return lon, lat
-
-
-def _own_areas(events: gpd.GeoDataFrame) -> np.ndarray:
-    """Per event, its area geometry (EPSG:4326) where it differs from its disc."""
-    out = np.full(len(events), None, dtype=object)
-    if not {"geometry_kind", "constraints"} <= set(events.columns):
-        return out
-    cut = (events["geometry_kind"] == "area") & (
-        events["constraints"].fillna("").astype(str).str.strip() != ""
-    )
-    polygons = events.geom_type.isin(("Polygon", "MultiPolygon"))
-    chosen = (cut & polygons).to_numpy()
-    if chosen.any():
-        out[chosen] = events.geometry.to_crs(WGS84).to_numpy()[chosen]
-    return out
-
-
-#: Metres per degree of latitude (a degree of longitude is never longer).
-_METRES_PER_DEGREE = 111_320.0
-#: How far simplification may move a drawn area's edge, as a share of its
-#: radius: well under the 0.1 % a drawn radius may be off.
-SHAPE_TOLERANCE = 0.0005
-
-
-def _own_shapes(
-    geometries: np.ndarray, radii: np.ndarray
-) -> tuple[list[int], list[dict]]:
-    """The drawn events' own areas, each distinct one once (events share them).
-
-    Returns, per event, the index of its shape in the list (-1: its disc), and
-    the shapes as GeoJSON, simplified by at most ``SHAPE_TOLERANCE`` of the
-    smallest radius drawn with each.
-    """
-    chosen = np.flatnonzero(pd.notna(geometries))
-    index = np.full(len(geometries), -1, dtype=np.int64)
-    if not len(chosen):
-        return index.tolist(), []
-    keys = pd.Series(shapely.to_wkb(geometries[chosen].astype(object)))
-    codes, uniques = pd.factorize(keys)
-    index[chosen] = codes
-    smallest = pd.Series(radii[chosen]).groupby(codes).min().to_numpy()
-    first = pd.Series(np.arange(len(chosen))).groupby(codes).first().to_numpy()
-    shapes = shapely.simplify(
-        geometries[chosen][first].astype(object),
-        SHAPE_TOLERANCE * smallest / _METRES_PER_DEGREE,
-    )
-    rounded = _rounded(np.asarray(shapes, dtype=object), DATA_DECIMALS)
-    return index.tolist(), [shapely.geometry.mapping(g) for g in rounded]
-
-
-def tip_header() -> dict:
-    """What the browser needs to word an event's tooltip as the card does."""
-    return {
-        "labels": [FIELD_LABELS[f] for f in EVENT_TIP_FIELDS],
-        "types": list(EVENT_COLOURS),
-        "classes": {
-            code: format_value("precision_class", code) for code in PRECISION_CLASSES
-        },
-    }
 
 
 @dataclass(frozen=True)
@@ -411,7 +113,7 @@ def prepare_layers(layers: Mapping[str, gpd.GeoDataFrame]) -> PreparedLayers:
         if spec.draw == "events":
             events[spec.name] = EventColumns.from_frame(gdf)
         else:
-            features[spec.name] = _features(gdf.to_crs(WGS84), spec, DATA_DECIMALS)
+            features[spec.name] = layer_features(gdf.to_crs(WGS84), spec, DATA_DECIMALS)
     return PreparedLayers(layers=dict(layers), features=features, events=events)
 
 
@@ -460,27 +162,6 @@ def _events_data(
     data = columns_data(columns, index)
     data["cells"] = cells
     return data, status.strip()
-
-
-def columns_data(columns: EventColumns, index: np.ndarray) -> dict:
-    """The events at positions *index* of *columns*, as the engine draws them."""
-    types = list(EVENT_COLOURS)
-    shape_index, shapes = _own_shapes(columns.shape[index], columns.radius[index])
-    return {
-        "colours": [EVENT_COLOURS.get(t, DEFAULT_EVENT_COLOUR) for t in types],
-        "id": columns.ids[index].tolist(),
-        "title": columns.title[index].tolist(),
-        "type": columns.type_code[index].tolist(),
-        "pc": columns.klass[index].tolist(),
-        "r": columns.radius[index].tolist(),
-        "lon": columns.lon[index].tolist(),
-        "lat": columns.lat[index].tolist(),
-        "date": columns.date[index].tolist(),
-        "shape": shape_index,
-        "shapes": shapes,
-        "tipHeader": tip_header(),
-        "cells": None,
-    }
 
 
 def _hexagons(columns: EventColumns, index: np.ndarray, view: MapView | None) -> dict:
@@ -568,6 +249,7 @@ def view_payload(
     """
     if prepared is None:
         prepared = prepare_layers(shown)
+    # Events with a strike zone are drawn as that zone.
     zone_ids = (
         shown["strike_zones"]["event_id"].tolist() if "strike_zones" in shown else []
     )
@@ -575,29 +257,14 @@ def view_payload(
     status = ""
     for spec in LAYERS:
         gdf = shown.get(spec.name)
-        if spec.context or gdf is None:
+        if spec.context or gdf is None or (spec.draw != "events" and len(gdf) == 0):
             continue
-        source = prepared.layers.get(spec.name)
         if spec.draw == "events":
-            columns = prepared.events.get(spec.name)
-            if columns is None or source is None:
-                columns, source = EventColumns.from_frame(gdf), gdf
-            # Events with a strike zone are drawn as that zone.
-            data, status = _events_data(
-                columns,
-                _shown_mask(columns, gdf, source),
-                view,
-                limit=limit,
-                skip_ids=zone_ids,
+            data, status = _shown_events(
+                gdf, spec.name, prepared, view, limit=limit, skip_ids=zone_ids
             )
         else:
-            if len(gdf) == 0:
-                continue
-            cached = None
-            if spec.name in prepared.features and _selected_from(gdf, source):
-                cached = prepared.features[spec.name]
-            memo = None if cached is None else prepared.fills.setdefault(spec.name, {})
-            data = layer_data(gdf, spec, cached, memo)
+            data = _shown_features(gdf, spec, prepared)
         out_layers.append(
             {
                 "name": spec.name,
@@ -608,6 +275,37 @@ def view_payload(
             }
         )
     return {"layers": out_layers, "selected": selected, "status": status}
+
+
+def _shown_events(
+    gdf: gpd.GeoDataFrame,
+    name: str,
+    prepared: PreparedLayers,
+    view: MapView | None,
+    *,
+    limit: int,
+    skip_ids: Iterable[str],
+) -> tuple[dict, str]:
+    """The events of *gdf* in view, from their prepared columns where there are."""
+    source = prepared.layers.get(name)
+    columns = prepared.events.get(name)
+    if columns is None or source is None:
+        columns, source = EventColumns.from_frame(gdf), gdf
+    mask = _shown_mask(columns, gdf, source)
+    return _events_data(columns, mask, view, limit=limit, skip_ids=skip_ids)
+
+
+def _shown_features(
+    gdf: gpd.GeoDataFrame, spec: LayerSpec, prepared: PreparedLayers
+) -> dict:
+    """The features of *gdf*, picked from the prepared ones where it is theirs."""
+    cached = None
+    if spec.name in prepared.features and _selected_from(
+        gdf, prepared.layers.get(spec.name)
+    ):
+        cached = prepared.features[spec.name]
+    memo = None if cached is None else prepared.fills.setdefault(spec.name, {})
+    return layer_data(gdf, spec, cached, memo)
 
 
 def payload_bytes(payload: Mapping[str, object]) -> int:

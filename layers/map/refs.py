@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from layers.map import data as map_data
-from layers.map.data import PreparedLayers, columns_data, layer_data
+from layers.map.data import PreparedLayers
+from layers.map.event_columns import columns_data
+from layers.map.features import layer_data
 from layers.registry import LAYERS
 
 #: The most events written whole to a file; above it a view's events go inline

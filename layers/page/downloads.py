@@ -15,7 +15,7 @@ import pandas as pd
 from geo.geojson import GEOJSON_MEDIA_TYPE
 from geo.safe import csv_cell, script_json
 from layers.catalogue import Catalogue
-from layers.catalogue.check.validate import EVENT_COLUMNS
+from layers.catalogue.model import EVENT_COLUMNS
 from layers.export import layer_counts, layer_geojson, layers_zip
 from layers.export_facts import widths
 from layers.manifest import catalogue_facts, export_facts, utc_now
@@ -23,14 +23,8 @@ from layers.map.assets import inline_leaflet
 from layers.map.build import map_html
 from layers.page.view import ViewState
 from layers.params import LayerParams
+from layers.registry import width_values
 
-#: Layers whose shape depends on the widths, and which width.
-WIDTH_DEPENDENT = {
-    "euphrates_valley": ("W",),
-    "border_corridor": ("D",),
-    "strike_zones": ("W", "D"),
-    "strike_areas": ("W", "D"),
-}
 #: The filtered-events CSV uses the catalogue's own columns, so it opens as
 #: (part of) a catalogue again.
 CSV_COLUMNS = EVENT_COLUMNS
@@ -58,13 +52,11 @@ class Download:
 
 
 def width_tag(name: str, params: LayerParams) -> str:
-    """The part of a file name that records the widths *name* was built with."""
-    tags = []
-    for key in WIDTH_DEPENDENT.get(name, ()):
-        km = (
-            params.valley_half_width_km if key == "W" else params.corridor_half_width_km
-        )
-        tags.append(f"{key}{km:g}km")
+    """The part of a file name that records the widths *name* was built with.
+
+    Which widths a layer depends on is its spec's (``registry.layer_widths``).
+    """
+    tags = [f"{key}{km:g}km" for key, km in width_values(name, params).items()]
     return "_" + "_".join(tags) if tags else ""
 
 
