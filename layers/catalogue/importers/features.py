@@ -31,21 +31,22 @@ from geo.crs import WGS84
 from layers.catalogue.archives import open_zip
 from layers.catalogue.check.validate import Catalogue
 from layers.catalogue.errors import CatalogueError
-from layers.catalogue.importers.importing import (
-    Problems,
-    Tables,
-    claims_frame,
-    country_codes,
-    enclosing_circle,
-    events_frame,
-    iso_dates,
+from layers.catalogue.importers.areas import enclosing_circle, reference_frames
+from layers.catalogue.importers.columns import (
     native_codes,
-    parse_dates,
     radius_text,
-    reference_frames,
-    to_catalogue,
     whole_number_text,
 )
+from layers.catalogue.importers.dates import iso_dates, parse_dates
+from layers.catalogue.importers.names import country_codes
+from layers.catalogue.importers.native import (
+    Importer,
+    Tables,
+    claims_frame,
+    events_frame,
+    to_catalogue,
+)
+from layers.catalogue.importers.rows import RowErrors
 from layers.catalogue.isolation import read_isolated
 from layers.catalogue.model import (
     ACLED_TYPES,
@@ -170,7 +171,7 @@ def _check_vocabulary(
     values: pd.Series,
     column: str | None,
     allowed: tuple[str, ...],
-    problems: Problems,
+    problems: RowErrors,
     rows: pd.Series,
     what: str,
 ) -> None:
@@ -215,7 +216,7 @@ def to_tables(data: bytes, *, name: str) -> Tables:
         first) and the file's column name.
     """
     gdf = _read_layers(data, name)
-    problems = Problems(name, unit="feature")
+    problems = RowErrors(name, unit="feature")
     rows = pd.Series(np.arange(1, len(gdf) + 1), index=gdf.index)
     cells = {native: _column(gdf, native) for native in COLUMNS}
     date_column, date_text = cells["date_start"]
@@ -290,7 +291,7 @@ def _dates(
     text: pd.Series,
     label: str,
     rows: pd.Series,
-    problems: Problems,
+    problems: RowErrors,
 ) -> pd.Series:
     """Parse dates, naming the column each came from in messages."""
     origin = _origin(gdf, native)
@@ -302,7 +303,7 @@ def _dates(
 
 
 def _radius(
-    cells: dict[str, tuple[str | None, pd.Series]], problems: Problems, rows: pd.Series
+    cells: dict[str, tuple[str | None, pd.Series]], problems: RowErrors, rows: pd.Series
 ) -> tuple[pd.Series, str | None]:
     metres = pd.Series(np.nan, index=rows.index)
     found = None
@@ -534,3 +535,7 @@ def read(data: bytes, *, name: str) -> Catalogue:
         Naming the file, feature and column of every problem.
     """
     return to_catalogue(to_tables(data, name=name), name=name)
+
+
+#: Drawn-feature files as the opener sees them.
+IMPORTER = Importer(to_tables, ORIGINAL_COLUMNS, unit="feature")
