@@ -16,7 +16,7 @@ import pytest
 
 from layers.catalogue.check.placement import ACCEPTED, place_positions
 from layers.catalogue.countries import resolve_countries
-from layers.catalogue.importers.importing import read_csv_strings
+from layers.catalogue.importers.rows import read_csv_strings
 from layers.catalogue.importers.world_admin1 import match_admin1
 
 WORLD = Path(__file__).parent / "data" / "imports" / "world"

@@ -17,11 +17,11 @@ from layers.catalogue.archives import Unpacked, open_zip
 from layers.catalogue.boundary import reading
 from layers.catalogue.check.validate import Catalogue, validate_tables
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
-from layers.catalogue.importers import acled, features, ucdp
+from layers.catalogue.importers import IMPORTERS, csv_format, features
 from layers.catalogue.importers.csv_text import header_cells
-from layers.catalogue.importers.importing import (
+from layers.catalogue.importers.native import Importer, Tables
+from layers.catalogue.importers.rows import (
     FeatureError,
-    Tables,
     read_csv_strings,
     require_columns,
 )
@@ -71,10 +71,9 @@ def detect(data: bytes, *, name: str) -> str:
     if features.looks_like(data):
         return "features"
     header = header_cells(data)
-    if acled.looks_like(header):
-        return "acled"
-    if ucdp.looks_like(header):
-        return "ucdp"
+    kind = csv_format(header)
+    if kind is not None:
+        return kind
     if "event_id" in header and "precision_class" in header:
         raise CatalogueError(
             name,
@@ -96,8 +95,7 @@ def to_tables(data: bytes, *, name: str) -> Tables:
         kind = detect(data, name=name)
         if kind == "zip":
             return _zip_tables(data, name=name)
-        module = {"acled": acled, "ucdp": ucdp, "features": features}[kind]
-        return module.to_tables(data, name=name)
+        return IMPORTERS[kind].to_tables(data, name=name)
 
 
 def read_bytes(
@@ -133,8 +131,8 @@ def _read_bytes(data: bytes, *, name: str, reference: Reference | None) -> Catal
             *tables, names=names, reference=reference, path=name, native=True
         )
     kind = detect(data, name=name)
-    module = {"acled": acled, "ucdp": ucdp, "features": features}[kind]
-    tables = module.to_tables(data, name=name)
+    importer = IMPORTERS[kind]
+    tables = importer.to_tables(data, name=name)
     try:
         return validate_tables(
             *tables,
@@ -143,11 +141,11 @@ def _read_bytes(data: bytes, *, name: str, reference: Reference | None) -> Catal
             path=name,
         )
     except CatalogueErrors as exc:
-        raise _in_source_terms(exc, name, module.ORIGINAL_COLUMNS) from None
+        raise _in_source_terms(exc, name, importer) from None
 
 
 def _in_source_terms(
-    exc: CatalogueErrors, name: str, columns: dict[str, str]
+    exc: CatalogueErrors, name: str, importer: Importer
 ) -> CatalogueErrors:
     """The native checker's problems told in the imported file's own terms.
 
@@ -155,13 +153,14 @@ def _in_source_terms(
     own (``latitude`` rather than ``lat``), the native one kept in the text.
     """
     translated: list[CatalogueError] = []
+    columns = importer.original_columns
     for error in exc.errors:
         column = columns.get(error.column or "", error.column)
         problem = error.problem
         if column != error.column:
             problem += f" (as the catalogue's '{error.column}')"
         row = error.row if error.row else None
-        if columns is features.ORIGINAL_COLUMNS and row is not None:
+        if importer.unit == "feature" and row is not None:
             translated.append(FeatureError(name, problem, feature=row, column=column))
         else:
             translated.append(CatalogueError(name, problem, row=row, column=column))

@@ -22,7 +22,7 @@ import sys
 from typing import BinaryIO
 
 from layers.catalogue.errors import CatalogueError
-from layers.catalogue.importers.importing import FeatureError
+from layers.catalogue.importers.rows import FeatureError
 from layers.catalogue.importers.vector import DRIVERS, read_features
 from layers.catalogue.limits import MB, Limits
 

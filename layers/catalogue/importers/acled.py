@@ -12,30 +12,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from layers.catalogue.check.validate import Catalogue
-from layers.catalogue.errors import CatalogueError
-from layers.catalogue.importers.importing import (
-    Problems,
-    Tables,
-    admin1_names,
-    claims_frame,
-    coordinates,
-    country_codes,
-    events_frame,
-    integer_codes,
-    iso_dates,
+from layers.catalogue.importers.areas import Placement, place, reference_frames
+from layers.catalogue.importers.columns import (
     native_codes,
-    parse_dates,
-    place,
     radius_text,
-    read_csv_strings,
-    reference_frames,
-    require_columns,
-    text_sources,
-    to_catalogue,
     whole_number_text,
 )
-from layers.catalogue.model import ACLED_TYPES, SOURCE_COLUMNS
+from layers.catalogue.importers.dates import iso_dates
+from layers.catalogue.importers.mapped import ColumnMapping, Parsed
+from layers.catalogue.importers.names import admin1_names, country_codes
+from layers.catalogue.importers.native import (
+    Tables,
+    claims_frame,
+    dataset_sources,
+    events_frame,
+)
+from layers.catalogue.importers.rows import RowErrors
+from layers.catalogue.model import ACLED_TYPES
 
 #: The columns an ACLED export must have (others are ignored or optional).
 REQUIRED_COLUMNS = (
@@ -93,7 +86,7 @@ GEO_PRECISION: dict[int, tuple[str, float | None, str]] = {
 }
 #: When ACLED's province is not among the reference outlines (Iraq and Syria
 #: only) the event is listed as country-only (P6), not drawn: no smaller area
-#: can be stated honestly (see ``importing.place``).
+#: can be stated honestly (see ``areas.place``).
 #: ACLED ``time_precision`` -> (native time precision, days before, days after
 #: the event date; None: the whole calendar month of the date).
 TIME_PRECISION: dict[int, tuple[int, int | None, int | None]] = {
@@ -107,12 +100,7 @@ DATASET_SOURCE_ID = "acled-export"
 CLAIMANT = "ACLED"
 
 
-def looks_like(header: list[str]) -> bool:
-    """Whether a CSV header is that of an ACLED export."""
-    return all(column in header for column in SIGNATURE)
-
-
-def _check_types(frame: pd.DataFrame, problems: Problems) -> pd.Series:
+def _check_types(frame: pd.DataFrame, problems: RowErrors) -> pd.Series:
     sub = frame["sub_event_type"].replace(SUB_EVENT_ALIASES)
     known_type = frame["event_type"].isin(ACLED_TYPES)
     problems.add_rows(
@@ -159,55 +147,9 @@ def _date_spans(
     return start, end, native
 
 
-def to_tables(data: bytes, *, name: str) -> Tables:
-    """The native tables of an ACLED CSV export.
-
-    Parameters
-    ----------
-    data
-        The file's bytes (UTF-8 CSV with ACLED's header).
-    name
-        The file name shown in messages.
-
-    Returns
-    -------
-    Events, claims (ACLED's fatalities, one claim per event, by ACLED) and
-    sources (the dataset, and each outlet ACLED cites, without URL).
-
-    Raises
-    ------
-    CatalogueErrors
-        Every cell that breaks ACLED's format, by row and ACLED column.
-    """
-    frame = read_csv_strings(data, name=name)
-    require_columns(frame, REQUIRED_COLUMNS, name=name, what="an ACLED export")
-    if frame.empty:
-        raise CatalogueError(name, "has a header but no events")
-    for column in OPTIONAL_COLUMNS:
-        if column not in frame:
-            frame[column] = ""
-    problems = Problems(name)
-    rows = frame["_row"]
-    empty_id = frame["event_id_cnty"] == ""
-    problems.add_rows(
-        empty_id,
-        rows,
-        "event_id_cnty",
-        lambda v: "is empty; ACLED's event id is required",
-        frame["event_id_cnty"],
-    )
-    geo = integer_codes(
-        frame, "geo_precision", GEO_PRECISION, problems, what="an ACLED geo_precision"
-    )
-    time = integer_codes(
-        frame,
-        "time_precision",
-        TIME_PRECISION,
-        problems,
-        what="an ACLED time_precision",
-    )
-    dates = parse_dates(frame["event_date"], rows, "event_date", problems)
-    lat, lon = coordinates(frame, problems, lat="latitude", lon="longitude")
+def _build(parsed: Parsed) -> Tables:
+    """ACLED's own checks, then its native tables (see ``MAPPING``)."""
+    frame, problems = parsed.frame, parsed.errors
     sub_event = _check_types(frame, problems)
     fatalities = pd.to_numeric(frame["fatalities"], errors="coerce")
     bad = (frame["fatalities"] != "") & ~(
@@ -215,101 +157,22 @@ def to_tables(data: bytes, *, name: str) -> Tables:
     )
     problems.add_rows(
         bad,
-        rows,
+        frame["_row"],
         "fatalities",
         lambda v: f"'{v}' is not a count of deaths; expected a whole number, 0 or more",
         frame["fatalities"],
     )
     problems.raise_if_any()
-    return _build(frame, name, geo, time, dates, lat, lon, sub_event, fatalities)
-
-
-def _build(
-    frame: pd.DataFrame,
-    name: str,
-    geo: pd.Series,
-    time: pd.Series,
-    dates: pd.Series,
-    lat: pd.Series,
-    lon: pd.Series,
-    sub_event: pd.Series,
-    fatalities: pd.Series,
-) -> Tables:
-    _, admin1 = reference_frames()
-    country = country_codes(frame["country"], frame["iso3"])
-    admin1_ref = admin1_names(frame["admin1"], country, admin1)
-    province = geo == 3
-    drawn_province = province & (admin1_ref != "")
-    listed_only = province & (admin1_ref == "")
-    placed = place(
-        geo.map({k: v[0] for k, v in GEO_PRECISION.items()}).astype(str),
-        geo.map({k: v[1] for k, v in GEO_PRECISION.items()}).astype(float),
-        lon,
-        lat,
-        country,
-        admin1_ref,
-        province=province,
-        source="ACLED",
-    )
-    klass, radius = placed.klass, placed.radius
-
-    start, end, native_time = _date_spans(dates, time)
-    notes = _notes(
-        frame, geo, time, klass, radius, admin1_ref, drawn_province, listed_only
-    )
-
-    outlet_sources, outlet_ids = text_sources(frame["source"], prefix="acled-src")
-    outlet_count = outlet_ids.str.count(";") + (outlet_ids != "").astype(int)
-    dataset = pd.DataFrame(
-        [
-            {
-                "source_id": DATASET_SOURCE_ID,
-                "title": f"ACLED export {name}",
-                "outlet": "ACLED (Armed Conflict Location & Event Data)",
-                "published": "",
-                "url": "",
-            }
-        ],
-        columns=list(SOURCE_COLUMNS),
-    )
-    sources = pd.concat([dataset, outlet_sources], ignore_index=True)
-    sources["_row"] = 0
-    event_sources = (DATASET_SOURCE_ID + "; " + outlet_ids).str.rstrip("; ")
-
-    location = frame["location"].where(frame["location"] != "", frame["admin1"])
-    title = sub_event + ": " + location
-    geo_cell, where_cell = native_codes(
-        klass, acled=frame["geo_precision"], ucdp=pd.Series("", index=frame.index)
-    )
-    events = events_frame(
-        {
-            "event_id": frame["event_id_cnty"],
-            "title": title,
-            "date_start": iso_dates(start),
-            "date_end": iso_dates(end),
-            "time_precision": whole_number_text(native_time),
-            "event_type": frame["event_type"],
-            "sub_event_type": sub_event,
-            "country": country,
-            "admin1": admin1_ref.where(admin1_ref != "", frame["admin1"]),
-            "location": placed.location.where(placed.location != "", location),
-            "lat": placed.lat.round(5).astype(str),
-            "lon": placed.lon.round(5).astype(str),
-            "candidates": placed.candidates,
-            "precision_class": klass,
-            "geo_precision": geo_cell,
-            "where_prec": where_cell,
-            "uncertainty_m": radius_text(radius),
-            "constraints": placed.constraints,
-            "confidence": np.where(outlet_count >= 2, "fair", "weak"),
-            "description": frame["notes"],
-            "notes": notes,
-            "source_ids": event_sources,
-            "_row": frame["_row"],
+    sources, event_sources, outlet_count = dataset_sources(
+        frame["source"],
+        prefix="acled-src",
+        dataset={
+            "source_id": DATASET_SOURCE_ID,
+            "title": f"ACLED export {parsed.name}",
+            "outlet": "ACLED (Armed Conflict Location & Event Data)",
         },
-        frame.index,
     )
-    counted = frame["fatalities"] != ""
+    events = _events(parsed, sub_event, event_sources, outlet_count)
     claims = claims_frame(
         {
             "applies_to": frame["event_id_cnty"],
@@ -323,21 +186,97 @@ def _build(
         },
         frame.index,
     )
-    claims = claims[counted.to_numpy()].reset_index(drop=True)
+    claims = claims[(frame["fatalities"] != "").to_numpy()].reset_index(drop=True)
     return Tables(events, claims, sources)
+
+
+def _placement(parsed: Parsed) -> tuple[Placement, pd.Series]:
+    frame, geo = parsed.frame, parsed.codes["geo_precision"]
+    _, admin1 = reference_frames()
+    country = country_codes(frame["country"], frame["iso3"])
+    admin1_ref = admin1_names(frame["admin1"], country, admin1)
+    placed = place(
+        geo.map({k: v[0] for k, v in GEO_PRECISION.items()}).astype(str),
+        geo.map({k: v[1] for k, v in GEO_PRECISION.items()}).astype(float),
+        parsed.lon,
+        parsed.lat,
+        country,
+        admin1_ref,
+        province=geo == 3,
+        source="ACLED",
+    )
+    return placed, admin1_ref
+
+
+def _events(
+    parsed: Parsed,
+    sub_event: pd.Series,
+    event_sources: pd.Series,
+    outlet_count: pd.Series,
+) -> pd.DataFrame:
+    frame = parsed.frame
+    geo, time = parsed.codes["geo_precision"], parsed.codes["time_precision"]
+    placed, admin1_ref = _placement(parsed)
+    province = geo == 3
+    start, end, native_time = _date_spans(parsed.dates["event_date"], time)
+    location = frame["location"].where(frame["location"] != "", frame["admin1"])
+    geo_cell, where_cell = native_codes(
+        placed.klass,
+        acled=frame["geo_precision"],
+        ucdp=pd.Series("", index=frame.index),
+    )
+    notes = _notes(
+        frame,
+        geo,
+        time,
+        placed.radius,
+        admin1_ref,
+        province,
+        time_given="time_precision" not in parsed.defaulted,
+    )
+    return events_frame(
+        {
+            "event_id": frame["event_id_cnty"],
+            "title": sub_event + ": " + location,
+            "date_start": iso_dates(start),
+            "date_end": iso_dates(end),
+            "time_precision": whole_number_text(native_time),
+            "event_type": frame["event_type"],
+            "sub_event_type": sub_event,
+            "country": placed.country,
+            "admin1": admin1_ref.where(admin1_ref != "", frame["admin1"]),
+            "location": placed.location.where(placed.location != "", location),
+            "lat": placed.lat.round(5).astype(str),
+            "lon": placed.lon.round(5).astype(str),
+            "candidates": placed.candidates,
+            "precision_class": placed.klass,
+            "geo_precision": geo_cell,
+            "where_prec": where_cell,
+            "uncertainty_m": radius_text(placed.radius),
+            "constraints": placed.constraints,
+            "confidence": np.where(outlet_count >= 2, "fair", "weak"),
+            "description": frame["notes"],
+            "notes": notes,
+            "source_ids": event_sources,
+            "_row": frame["_row"],
+        },
+        frame.index,
+    )
 
 
 def _notes(
     frame: pd.DataFrame,
     geo: pd.Series,
     time: pd.Series,
-    klass: pd.Series,
     radius: pd.Series,
     admin1_ref: pd.Series,
-    drawn_province: pd.Series,
-    listed_only: pd.Series,
+    province: pd.Series,
+    *,
+    time_given: bool,
 ) -> pd.Series:
     """Where each shape came from (the derivation) and what ACLED coded."""
+    drawn_province = province & (admin1_ref != "")
+    listed_only = province & (admin1_ref == "")
     km = (radius / 1000).round(0).astype(int).astype(str)
     shape = pd.Series("", index=frame.index)
     town = geo == 1
@@ -374,21 +313,34 @@ def _notes(
         frame["actor1"] != "", ""
     )
     actors = actors + ("; " + frame["actor2"]).where(frame["actor2"] != "", "")
-    return (
-        shape
-        + " Time: ACLED time_precision "
-        + time.astype(str)
-        + "."
-        + (" " + actors).where(actors != "", "")
+    timing = (
+        " Time: ACLED time_precision " + time.astype(str) + "."
+        if time_given
+        else pd.Series(NO_TIME_PRECISION, index=frame.index)
     )
+    return shape + timing + (" " + actors).where(actors != "", "")
 
 
-def read(data: bytes, *, name: str) -> Catalogue:
-    """Read an ACLED CSV export as a checked catalogue.
+#: The derivation's time note when the file has no ``time_precision`` column.
+NO_TIME_PRECISION = (
+    " Time: the file has no time_precision column; day precision (ACLED 1) "
+    "from event_date is assumed."
+)
 
-    Raises
-    ------
-    CatalogueError
-        Naming the file, row and ACLED column of every problem.
-    """
-    return to_catalogue(to_tables(data, name=name), name=name)
+#: ACLED exports as a column-mapped format (see ``importers.mapped``).
+MAPPING = ColumnMapping(
+    what="an ACLED export",
+    id_column="event_id_cnty",
+    id_label="ACLED's event id",
+    required=REQUIRED_COLUMNS,
+    optional=OPTIONAL_COLUMNS,
+    signature=SIGNATURE,
+    codes={
+        "geo_precision": (tuple(GEO_PRECISION), "an ACLED geo_precision"),
+        "time_precision": (tuple(TIME_PRECISION), "an ACLED time_precision"),
+    },
+    dates=("event_date",),
+    original_columns=ORIGINAL_COLUMNS,
+    build=_build,
+    defaults={"time_precision": 1},
+)

@@ -20,38 +20,26 @@ geometry is its location:
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import PurePath
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.crs import WGS84
 from layers.catalogue.archives import open_zip
 from layers.catalogue.check.validate import Catalogue
 from layers.catalogue.errors import CatalogueError
-from layers.catalogue.importers.importing import (
-    Problems,
+from layers.catalogue.importers.dates import parse_dates
+from layers.catalogue.importers.drawn import build
+from layers.catalogue.importers.native import (
+    Importer,
     Tables,
-    claims_frame,
-    country_codes,
-    enclosing_circle,
-    events_frame,
-    iso_dates,
-    native_codes,
-    parse_dates,
-    radius_text,
-    reference_frames,
     to_catalogue,
-    whole_number_text,
 )
+from layers.catalogue.importers.rows import RowErrors
 from layers.catalogue.isolation import read_isolated
 from layers.catalogue.model import (
     ACLED_TYPES,
     CONFIDENCE_GRADES,
     PRECISION_CLASSES,
-    SOURCE_COLUMNS,
 )
 
 #: Native column <- the names a drawn file may use for it (case-insensitive,
@@ -106,15 +94,6 @@ ORIGINAL_COLUMNS = {
     "candidates": "geometry",
     "uncertainty_m": "uncertainty_m (or the drawn area)",
 }
-#: Defaults for what a drawn file lacks.
-DEFAULT_EVENT_TYPE = ("Strategic developments", "Other")
-DEFAULT_CONFIDENCE = "weak"
-#: A point with no stated precision: "near a named place" (P3, no pin).
-DEFAULT_POINT_CLASS = "P3"
-DEFAULT_POINT_RADIUS_M = 25_000.0
-#: Classes chosen from a radius, tightest first (area-only classes for areas).
-POINT_CLASSES = ("P1", "P2", "P3", "P5", "P6")
-AREA_CLASSES = ("P3", "P5", "P6")
 #: First bytes of each container GDAL reads here.
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -170,7 +149,7 @@ def _check_vocabulary(
     values: pd.Series,
     column: str | None,
     allowed: tuple[str, ...],
-    problems: Problems,
+    problems: RowErrors,
     rows: pd.Series,
     what: str,
 ) -> None:
@@ -184,13 +163,6 @@ def _check_vocabulary(
         lambda v: f"'{v}' is not {what}; expected one of: {', '.join(allowed)}",
         values,
     )
-
-
-def _class_for(radius: pd.Series, classes: tuple[str, ...]) -> pd.Series:
-    out = pd.Series(classes[-1], index=radius.index, dtype=str)
-    for klass in reversed(classes):
-        out[radius <= PRECISION_CLASSES[klass].max_radius_m] = klass
-    return out
 
 
 def to_tables(data: bytes, *, name: str) -> Tables:
@@ -215,10 +187,10 @@ def to_tables(data: bytes, *, name: str) -> Tables:
         first) and the file's column name.
     """
     gdf = _read_layers(data, name)
-    problems = Problems(name, unit="feature")
+    problems = RowErrors(name, unit="feature")
     rows = pd.Series(np.arange(1, len(gdf) + 1), index=gdf.index)
     cells = {native: _column(gdf, native) for native in COLUMNS}
-    date_column, date_text = cells["date_start"]
+    date_column = cells["date_start"][0]
     if date_column is None:
         raise CatalogueError(
             name,
@@ -227,6 +199,32 @@ def to_tables(data: bytes, *, name: str) -> Tables:
             + ", ".join(COLUMNS["date_start"])
             + " (KML: a TimeStamp or TimeSpan)",
         )
+    start, end = _span(gdf, cells, date_column, rows, problems)
+
+    geometry = gdf.geometry
+    empty = geometry.isna() | geometry.is_empty
+    problems.add_rows(
+        empty,
+        rows,
+        "geometry",
+        lambda v: "has no geometry; draw the event as a point or an area",
+        pd.Series("", index=gdf.index),
+    )
+
+    radius, klass_given = _check_cells(cells, problems, rows)
+    problems.raise_if_any()
+    return build(gdf, name, cells, (start, end), radius, klass_given)
+
+
+def _span(
+    gdf: gpd.GeoDataFrame,
+    cells: dict[str, tuple[str | None, pd.Series]],
+    date_column: str,
+    rows: pd.Series,
+    problems: RowErrors,
+) -> tuple[pd.Series, pd.Series]:
+    """Start and end dates (the end is the start where none is given)."""
+    date_text = cells["date_start"][1]
     start = _dates(gdf, "date_start", date_text, date_column, rows, problems)
     end_column, end_text = cells["date_end"]
     end = start.copy()
@@ -242,17 +240,15 @@ def to_tables(data: bytes, *, name: str) -> Tables:
             lambda v: f"'{v}' is before the start date",
             end_text,
         )
+    return start, end
 
-    geometry = gdf.geometry
-    empty = geometry.isna() | geometry.is_empty
-    problems.add_rows(
-        empty,
-        rows,
-        "geometry",
-        lambda v: "has no geometry; draw the event as a point or an area",
-        pd.Series("", index=gdf.index),
-    )
 
+def _check_cells(
+    cells: dict[str, tuple[str | None, pd.Series]],
+    problems: RowErrors,
+    rows: pd.Series,
+) -> tuple[pd.Series, pd.Series]:
+    """Check the coded cells; the radius (metres) and the class given."""
     klass_column, klass_given = cells["precision_class"]
     _check_vocabulary(
         klass_given,
@@ -280,8 +276,7 @@ def to_tables(data: bytes, *, name: str) -> Tables:
     _check_vocabulary(
         time_given, time_column, ("1", "2", "3"), problems, rows, "a time precision"
     )
-    problems.raise_if_any()
-    return _build(gdf, name, cells, start, end, radius, klass_given)
+    return radius, klass_given
 
 
 def _dates(
@@ -290,7 +285,7 @@ def _dates(
     text: pd.Series,
     label: str,
     rows: pd.Series,
-    problems: Problems,
+    problems: RowErrors,
 ) -> pd.Series:
     """Parse dates, naming the column each came from in messages."""
     origin = _origin(gdf, native)
@@ -302,7 +297,7 @@ def _dates(
 
 
 def _radius(
-    cells: dict[str, tuple[str | None, pd.Series]], problems: Problems, rows: pd.Series
+    cells: dict[str, tuple[str | None, pd.Series]], problems: RowErrors, rows: pd.Series
 ) -> tuple[pd.Series, str | None]:
     metres = pd.Series(np.nan, index=rows.index)
     found = None
@@ -322,186 +317,6 @@ def _radius(
         )
         metres = metres.fillna(values.where(~bad) * factor)
     return metres, found
-
-
-def _build(
-    gdf: gpd.GeoDataFrame,
-    name: str,
-    cells: dict[str, tuple[str | None, pd.Series]],
-    start: pd.Series,
-    end: pd.Series,
-    radius: pd.Series,
-    klass_given: pd.Series,
-) -> Tables:
-    geometry = gdf.geometry
-    is_point = geometry.geom_type == "Point"
-    lon = pd.Series(np.nan, index=gdf.index)
-    lat = pd.Series(np.nan, index=gdf.index)
-    lon[is_point] = geometry[is_point].x
-    lat[is_point] = geometry[is_point].y
-
-    klass = klass_given.copy()
-    point_default = is_point & (klass == "") & radius.isna()
-    radius[point_default] = DEFAULT_POINT_RADIUS_M
-    klass[point_default] = DEFAULT_POINT_CLASS
-    todo = is_point & (klass == "")
-    klass[todo] = _class_for(radius[todo], POINT_CLASSES)
-    pinned = is_point & radius.isna()
-    radius[pinned] = klass[pinned].map(lambda k: PRECISION_CLASSES[k].max_radius_m)
-
-    area = ~is_point
-    area_km2 = pd.Series(0.0, index=gdf.index)
-    if area.any():
-        circles = [enclosing_circle(g) for g in geometry[area]]
-        lon[area] = [c.lon for c in circles]
-        lat[area] = [c.lat for c in circles]
-        drawn = pd.Series([c.radius_m for c in circles], index=geometry[area].index)
-        radius[area] = np.maximum(radius[area].fillna(0), drawn)
-        unset = area & (klass == "")
-        klass[unset] = _class_for(radius[unset], AREA_CLASSES)
-        area_km2[area] = (
-            gpd.GeoSeries(geometry[area], crs=WGS84).to_crs("EPSG:6933").area / 1e6
-        )
-
-    source_ids, sources = _sources(cells, name, gdf.index)
-    countries, _ = reference_frames()
-    country_column, country_text = cells["country"]
-    country = country_codes(country_text, country_text)
-    missing = country == ""
-    if missing.any():
-        points = gpd.GeoDataFrame(
-            geometry=gpd.points_from_xy(lon[missing], lat[missing]),
-            index=lon[missing].index,
-            crs=WGS84,
-        )
-        joined = gpd.sjoin(points, countries[["iso_a3", "geometry"]], how="left")
-        joined = joined[~joined.index.duplicated()]
-        country[missing] = joined["iso_a3"].fillna("")
-
-    event_id = cells["event_id"][1]
-    stem = PurePath(name).stem
-    numbered = (
-        stem + "-" + pd.Series(np.arange(1, len(gdf) + 1), index=gdf.index).astype(str)
-    )
-    event_id = event_id.where(event_id != "", numbered)
-    title = cells["title"][1]
-    title = title.where(title != "", "Feature " + numbered)
-    event_type = cells["event_type"][1]
-    sub_event = cells["sub_event_type"][1]
-    no_type = event_type == ""
-    event_type[no_type] = DEFAULT_EVENT_TYPE[0]
-    sub_event[no_type] = DEFAULT_EVENT_TYPE[1]
-    span_days = (end - start).dt.days
-    time_precision = cells["time_precision"][1]
-    guessed = pd.Series(
-        np.select([span_days <= 0, span_days <= 7], ["1", "2"], "3"), index=gdf.index
-    )
-    time_precision = time_precision.where(time_precision != "", guessed)
-    confidence = cells["confidence"][1]
-    confidence = confidence.where(confidence != "", DEFAULT_CONFIDENCE)
-
-    geo_cell, where_cell = native_codes(
-        klass, acled=cells["geo_precision"][1], ucdp=cells["where_prec"][1]
-    )
-    # Outside every country of the reference: at sea or in the air (UCDP 7).
-    where_cell = where_cell.where(country != "", "7")
-    km = (radius / 1000).round(1).astype(str).str.removesuffix(".0")
-    shape = pd.Series("", index=gdf.index)
-    shape[is_point] = (
-        "Location: a point drawn in " + name + ", within " + km[is_point] + " km"
-    )
-    shape[point_default] = (
-        shape[point_default]
-        + " (no precision in the file: taken as near a named place, no pin)"
-    )
-    shape[area] = (
-        "Location: an area drawn in "
-        + name
-        + " ("
-        + geometry[area].geom_type
-        + ", "
-        + area_km2[area].round(0).astype(int).astype(str)
-        + " km2), carried as the smallest circle that holds it ("
-        + km[area]
-        + " km)"
-    )
-    notes = cells["notes"][1]
-    notes = (shape + ". " + notes).str.rstrip(". ") + "."
-    constraints = cells["constraints"][1]
-    location = cells["location"][1]
-    location = location.where(location != "", title)
-    events = events_frame(
-        {
-            "event_id": event_id,
-            "group_id": cells["group_id"][1],
-            "title": title,
-            "date_start": iso_dates(start),
-            "date_end": iso_dates(end),
-            "time_precision": time_precision,
-            "event_type": event_type,
-            "sub_event_type": sub_event,
-            "attacker": cells["attacker"][1],
-            "target": cells["target"][1],
-            "target_kind": cells["target_kind"][1],
-            "country": country,
-            "admin1": cells["admin1"][1],
-            "location": location,
-            "lat": lat.round(6).astype(str),
-            "lon": lon.round(6).astype(str),
-            "precision_class": klass,
-            "geo_precision": geo_cell,
-            "where_prec": where_cell,
-            "uncertainty_m": radius_text(radius),
-            "constraints": constraints,
-            "confidence": confidence,
-            "description": cells["description"][1],
-            "notes": notes,
-            "source_ids": source_ids,
-            "_row": np.arange(1, len(gdf) + 1),
-        },
-        gdf.index,
-    )
-    killed_column, killed = cells["killed"]
-    counted = pd.to_numeric(killed, errors="coerce")
-    has = counted.notna() & (counted >= 0)
-    claims = claims_frame(
-        {
-            "applies_to": event_id,
-            "claimant": "The source of " + name,
-            "killed_low": whole_number_text(counted.where(has).round()),
-            "killed_high": whole_number_text(counted.where(has).round()),
-            "detail": f"The '{killed_column}' value of the feature.",
-            "source_ids": source_ids,
-            "_row": np.arange(1, len(gdf) + 1),
-        },
-        gdf.index,
-    )[has.to_numpy()]
-    return Tables(events, claims.reset_index(drop=True), sources)
-
-
-def _sources(
-    cells: dict[str, tuple[str | None, pd.Series]], name: str, index: pd.Index
-) -> tuple[pd.Series, pd.DataFrame]:
-    title = cells["source"][1]
-    url = cells["url"][1]
-    url = url.where(url.str.match(r"^https?://"), "")
-    title = title.where(title != "", url)
-    file_source = f"file-{hashlib.sha1(name.encode()).hexdigest()[:10]}"
-    keys = title + "\x00" + url
-    ids = keys.map(lambda k: "src-" + hashlib.sha1(k.encode()).hexdigest()[:10])
-    ids = ids.where(title != "", file_source)
-    table = pd.DataFrame(
-        {
-            "source_id": ids,
-            "title": title.where(title != "", f"{name} (no source given)"),
-            "outlet": "",
-            "published": "",
-            "url": url,
-        },
-        columns=list(SOURCE_COLUMNS),
-    ).drop_duplicates("source_id")
-    table["_row"] = 0
-    return ids, table.reset_index(drop=True)
 
 
 def looks_like(data: bytes) -> bool:
@@ -534,3 +349,7 @@ def read(data: bytes, *, name: str) -> Catalogue:
         Naming the file, feature and column of every problem.
     """
     return to_catalogue(to_tables(data, name=name), name=name)
+
+
+#: Drawn-feature files as the opener sees them.
+IMPORTER = Importer(to_tables, ORIGINAL_COLUMNS, unit="feature")

@@ -24,7 +24,7 @@ from defusedxml.ElementTree import iterparse
 
 from geo.crs import WGS84
 from layers.catalogue.errors import CatalogueError
-from layers.catalogue.importers.importing import FeatureError
+from layers.catalogue.importers.rows import FeatureError
 from layers.catalogue.limits import LIMITS, Limits
 
 _GEOMETRIES = {"Point", "LineString", "LinearRing", "Polygon", "MultiGeometry"}

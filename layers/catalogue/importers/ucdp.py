@@ -13,30 +13,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from layers.catalogue.check.validate import Catalogue
-from layers.catalogue.errors import CatalogueError
-from layers.catalogue.importers.importing import (
-    Problems,
-    Tables,
-    admin1_names,
-    claims_frame,
-    coordinates,
-    country_codes,
-    events_frame,
-    integer_codes,
-    iso_dates,
+from layers.catalogue.importers.areas import Placement, place, reference_frames
+from layers.catalogue.importers.columns import (
     native_codes,
-    parse_dates,
-    place,
     radius_text,
-    read_csv_strings,
-    reference_frames,
-    require_columns,
-    text_sources,
-    to_catalogue,
     whole_number_text,
 )
-from layers.catalogue.model import SOURCE_COLUMNS
+from layers.catalogue.importers.dates import iso_dates
+from layers.catalogue.importers.mapped import ColumnMapping, Parsed
+from layers.catalogue.importers.names import admin1_names, country_codes
+from layers.catalogue.importers.native import (
+    Tables,
+    claims_frame,
+    dataset_sources,
+    events_frame,
+)
+from layers.catalogue.importers.rows import RowErrors
 
 #: The columns a UCDP GED file must have (others are ignored or optional).
 REQUIRED_COLUMNS = (
@@ -126,11 +118,6 @@ CLAIMANT = "UCDP GED"
 _DISTANCE = r"(\d+(?:\.\d+)?)\s*(km|kilometres|kilometers|mi|miles)\b"
 
 
-def looks_like(header: list[str]) -> bool:
-    """Whether a CSV header is that of a UCDP GED file."""
-    return all(column in header for column in SIGNATURE)
-
-
 def stated_radius_m(text: pd.Series) -> pd.Series:
     """The distance stated in UCDP's place description, in metres (NaN if none)."""
     found = text.str.extract(_DISTANCE, flags=2)  # re.IGNORECASE
@@ -139,7 +126,7 @@ def stated_radius_m(text: pd.Series) -> pd.Series:
     return value.where(~miles, value * 1609.344).where(miles, value * 1000.0)
 
 
-def _counts(frame: pd.DataFrame, problems: Problems) -> dict[str, pd.Series]:
+def _counts(frame: pd.DataFrame, problems: RowErrors) -> dict[str, pd.Series]:
     out = {}
     for column in ("low", "best", "high"):
         values = pd.to_numeric(frame[column], errors="coerce")
@@ -169,75 +156,35 @@ def _counts(frame: pd.DataFrame, problems: Problems) -> dict[str, pd.Series]:
     return out
 
 
-def to_tables(data: bytes, *, name: str) -> Tables:
-    """The native tables of a UCDP GED CSV file.
-
-    Parameters
-    ----------
-    data
-        The file's bytes (UTF-8 CSV with UCDP GED's header).
-    name
-        The file name shown in messages.
-
-    Returns
-    -------
-    Events; claims by UCDP GED (its best estimate, and its low-high range,
-    one row each); sources (the dataset, and each article UCDP cites,
-    without URL).
-
-    Raises
-    ------
-    CatalogueErrors
-        Every cell that breaks UCDP's format, by row and UCDP column.
-    """
-    frame = read_csv_strings(data, name=name)
-    require_columns(frame, REQUIRED_COLUMNS, name=name, what="a UCDP GED file")
-    if frame.empty:
-        raise CatalogueError(name, "has a header but no events")
-    for column in OPTIONAL_COLUMNS:
-        if column not in frame:
-            frame[column] = ""
-    problems = Problems(name)
-    rows = frame["_row"]
-    problems.add_rows(
-        frame["id"] == "",
-        rows,
-        "id",
-        lambda v: "is empty; UCDP's event id is required",
-        frame["id"],
-    )
-    where = integer_codes(
-        frame, "where_prec", WHERE_PREC, problems, what="a UCDP where_prec"
-    )
-    date_prec = integer_codes(
-        frame, "date_prec", DATE_PREC, problems, what="a UCDP date_prec"
-    )
-    start = parse_dates(frame["date_start"], rows, "date_start", problems)
-    end = parse_dates(frame["date_end"], rows, "date_end", problems)
+def _build(parsed: Parsed) -> Tables:
+    """UCDP's own checks, then its native tables (see ``MAPPING``)."""
+    frame, problems = parsed.frame, parsed.errors
+    start, end = parsed.dates["date_start"], parsed.dates["date_end"]
     problems.add_rows(
         end < start,
-        rows,
+        frame["_row"],
         "date_end",
         lambda v: f"'{v}' is before date_start",
         frame["date_end"],
     )
-    lat, lon = coordinates(frame, problems, lat="latitude", lon="longitude")
     counts = _counts(frame, problems)
     problems.raise_if_any()
-    return _build(frame, name, where, date_prec, start, end, lat, lon, counts)
+    sources, event_sources, outlet_count = dataset_sources(
+        frame["source_article"],
+        prefix="ucdp-src",
+        dataset={
+            "source_id": DATASET_SOURCE_ID,
+            "title": f"UCDP Georeferenced Event Dataset file {parsed.name}",
+            "outlet": "UCDP (Uppsala Conflict Data Program)",
+        },
+    )
+    events = _events(parsed, event_sources, outlet_count)
+    claims = _claims(events["event_id"], counts, event_sources, frame["_row"])
+    return Tables(events, claims, sources)
 
 
-def _build(
-    frame: pd.DataFrame,
-    name: str,
-    where: pd.Series,
-    date_prec: pd.Series,
-    start: pd.Series,
-    end: pd.Series,
-    lat: pd.Series,
-    lon: pd.Series,
-    counts: dict[str, pd.Series],
-) -> Tables:
+def _placement(parsed: Parsed) -> tuple[Placement, pd.Series]:
+    frame, where = parsed.frame, parsed.codes["where_prec"]
     _, admin1 = reference_frames()
     country = country_codes(frame["country"])
     admin1_ref = admin1_names(frame["adm_1"], country, admin1)
@@ -250,39 +197,25 @@ def _build(
     placed = place(
         klass,
         radius,
-        lon,
-        lat,
+        parsed.lon,
+        parsed.lat,
         country,
         admin1_ref,
         province=where == 4,
         source="UCDP",
     )
-    water = where == 7
-    constraints = placed.constraints.where(~water, "")
+    return placed, admin1_ref
+
+
+def _events(
+    parsed: Parsed, event_sources: pd.Series, outlet_count: pd.Series
+) -> pd.DataFrame:
+    frame = parsed.frame
+    where, date_prec = parsed.codes["where_prec"], parsed.codes["date_prec"]
+    placed, admin1_ref = _placement(parsed)
     geo_cell, where_cell = native_codes(
         placed.klass, acled=pd.Series("", index=frame.index), ucdp=frame["where_prec"]
     )
-
-    outlet_sources, outlet_ids = text_sources(
-        frame["source_article"], prefix="ucdp-src"
-    )
-    outlet_count = outlet_ids.str.count(";") + (outlet_ids != "").astype(int)
-    dataset = pd.DataFrame(
-        [
-            {
-                "source_id": DATASET_SOURCE_ID,
-                "title": f"UCDP Georeferenced Event Dataset file {name}",
-                "outlet": "UCDP (Uppsala Conflict Data Program)",
-                "published": "",
-                "url": "",
-            }
-        ],
-        columns=list(SOURCE_COLUMNS),
-    )
-    sources = pd.concat([dataset, outlet_sources], ignore_index=True)
-    sources["_row"] = 0
-    event_sources = (DATASET_SOURCE_ID + "; " + outlet_ids).str.rstrip("; ")
-
     kinds = frame["type_of_violence"].map(VIOLENCE_TYPES)
     kinds = kinds.where(kinds.notna(), pd.Series([DEFAULT_VIOLENCE_TYPE] * len(frame)))
     sides = frame["side_a"] + " - " + frame["side_b"]
@@ -290,18 +223,16 @@ def _build(
     place_name = frame["where_coordinates"]
     for fallback in (frame["adm_1"], frame["country"]):
         place_name = place_name.where(place_name != "", fallback)
-    title = (who + ": " + place_name).str.lstrip(": ")
-    event_id = "UCDP-" + frame["id"]
-    events = events_frame(
+    return events_frame(
         {
-            "event_id": event_id,
-            "title": title,
-            "date_start": iso_dates(start),
-            "date_end": iso_dates(end),
+            "event_id": "UCDP-" + frame["id"],
+            "title": (who + ": " + place_name).str.lstrip(": "),
+            "date_start": iso_dates(parsed.dates["date_start"]),
+            "date_end": iso_dates(parsed.dates["date_end"]),
             "time_precision": whole_number_text(date_prec.map(DATE_PREC)),
             "event_type": kinds.str[0],
             "sub_event_type": kinds.str[1],
-            "country": country,
+            "country": placed.country,
             "admin1": admin1_ref.where(admin1_ref != "", frame["adm_1"]),
             "location": placed.location.where(placed.location != "", place_name),
             "lat": placed.lat.round(5).astype(str),
@@ -311,7 +242,7 @@ def _build(
             "geo_precision": geo_cell,
             "where_prec": where_cell,
             "uncertainty_m": radius_text(placed.radius),
-            "constraints": constraints,
+            "constraints": placed.constraints.where(where != 7, ""),
             "confidence": np.where(outlet_count >= 2, "fair", "weak"),
             "description": frame["source_headline"].where(
                 frame["source_headline"] != "", frame["where_description"]
@@ -322,8 +253,6 @@ def _build(
         },
         frame.index,
     )
-    claims = _claims(event_id, counts, event_sources, frame["_row"])
-    return Tables(events, claims, sources)
 
 
 def _claims(
@@ -410,12 +339,19 @@ def _notes(
     )
 
 
-def read(data: bytes, *, name: str) -> Catalogue:
-    """Read a UCDP GED CSV file as a checked catalogue.
-
-    Raises
-    ------
-    CatalogueError
-        Naming the file, row and UCDP column of every problem.
-    """
-    return to_catalogue(to_tables(data, name=name), name=name)
+#: UCDP GED files as a column-mapped format (see ``importers.mapped``).
+MAPPING = ColumnMapping(
+    what="a UCDP GED file",
+    id_column="id",
+    id_label="UCDP's event id",
+    required=REQUIRED_COLUMNS,
+    optional=OPTIONAL_COLUMNS,
+    signature=SIGNATURE,
+    codes={
+        "where_prec": (tuple(WHERE_PREC), "a UCDP where_prec"),
+        "date_prec": (tuple(DATE_PREC), "a UCDP date_prec"),
+    },
+    dates=("date_start", "date_end"),
+    original_columns=ORIGINAL_COLUMNS,
+    build=_build,
+)

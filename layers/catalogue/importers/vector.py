@@ -23,8 +23,8 @@ import shapely
 from geo.crs import WGS84
 from layers.catalogue.archives import Unpacked, open_zip
 from layers.catalogue.errors import CatalogueError
-from layers.catalogue.importers.importing import FeatureError
 from layers.catalogue.importers.kml import read_kml
+from layers.catalogue.importers.rows import FeatureError
 from layers.catalogue.limits import LIMITS, Limits
 
 #: The one GDAL driver each format is read with.

@@ -2,7 +2,7 @@
 
 A file's admin-1 name (ACLED ``admin1``, UCDP ``adm_1``) is matched within
 the event's country against the world reference's ``name`` and GeoNames
-``gn_name`` after :func:`~layers.catalogue.importers.importing.name_key`
+``gn_name`` after :func:`~layers.catalogue.importers.names.name_key`
 (accents, case, articles, "governorate"/"province" dropped) and the table of
 spellings. A name that matches nothing gives way to the area the position
 lies in, and ``how`` says so, for the derivation.
@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from layers.catalogue.importers.importing import admin1_names
+from layers.catalogue.importers.names import admin1_names
 from layers.catalogue.world import World, locate, shipped_world
 
 #: How an admin-1 area was found.

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from layers.catalogue import read_catalogue
 from layers.catalogue.errors import CatalogueErrors
-from layers.catalogue.importers.ucdp import stated_radius_m, to_tables
+from layers.catalogue.importers import ucdp
+from layers.catalogue.importers.mapped import to_tables as mapped_tables
+from layers.catalogue.importers.ucdp import stated_radius_m
 
-IMPORTS = Path(__file__).resolve().parent / "data" / "imports"
+to_tables = partial(mapped_tables, mapping=ucdp.MAPPING)
+
+IMPORTS = Path(__file__).resolve().parents[1] / "data" / "imports"
 UCDP = IMPORTS / "ucdp_strikes.csv"
 
 

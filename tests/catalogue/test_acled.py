@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,13 @@ import shapely
 from geo.shapes import geodesic_disc
 from layers.catalogue import read_catalogue
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
-from layers.catalogue.importers.acled import GEO_PRECISION, to_tables
+from layers.catalogue.importers import acled
+from layers.catalogue.importers.acled import GEO_PRECISION
+from layers.catalogue.importers.mapped import to_tables as mapped_tables
 
-IMPORTS = Path(__file__).resolve().parent / "data" / "imports"
+to_tables = partial(mapped_tables, mapping=acled.MAPPING)
+
+IMPORTS = Path(__file__).resolve().parents[1] / "data" / "imports"
 ACLED = IMPORTS / "acled_strikes.csv"
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from layers.catalogue.importers.importing import Problems, parse_dates
+from layers.catalogue.importers.dates import parse_dates
+from layers.catalogue.importers.rows import RowErrors
 
 
 def _parse(cells):
     values = pd.Series(cells, dtype=object).astype(str)
     rows = pd.Series(range(2, 2 + len(cells)))
-    problems = Problems("events.csv")
+    problems = RowErrors("events.csv")
     parsed = parse_dates(values, rows, "date", problems)
     return parsed, problems
 

@@ -1,0 +1,256 @@
+"""Honest areas for imported events: enclosing circles, provinces, countries.
+
+Radii are measured on the ellipsoid and rounded up to the next kilometre, so
+a circle never cuts the area it stands for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Geod
+
+from geo.crs import WGS84, aeqd_crs
+from layers.catalogue.model import PRECISION_CLASSES
+from layers.catalogue.reference import REFERENCE_DIR, read_reference_file
+
+_GEOD = Geod(ellps="WGS84")
+#: Computed radii are rounded up to this (metres), so a circle never cuts its area.
+ROUND_UP_M = 1_000.0
+
+
+def reference_frames() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The reference countries and admin-1 areas (EPSG:4326)."""
+    return (
+        read_reference_file(REFERENCE_DIR / "countries.geojson"),
+        read_reference_file(REFERENCE_DIR / "admin1.geojson"),
+    )
+
+
+@dataclass(frozen=True)
+class Circle:
+    """The smallest circle holding an area: its centre and geodesic radius."""
+
+    lon: float
+    lat: float
+    radius_m: float
+
+
+def _round_up(metres: float) -> float:
+    return float(np.ceil(metres / ROUND_UP_M) * ROUND_UP_M)
+
+
+def enclosing_circle(geometry: shapely.Geometry) -> Circle:
+    """The smallest circle (Darwin Core's point-radius) that holds *geometry*.
+
+    The centre is found in an azimuthal equidistant CRS around the area, then
+    the radius is measured on the ellipsoid to every vertex and rounded up to
+    the next kilometre, so the circle never cuts the area.
+    """
+    centre = shapely.centroid(geometry)
+    aeqd = aeqd_crs(centre.x, centre.y)
+    projected = gpd.GeoSeries([geometry], crs=WGS84).to_crs(aeqd).iloc[0]
+    circle_centre = shapely.minimum_bounding_circle(projected).centroid
+    back = gpd.GeoSeries([circle_centre], crs=aeqd).to_crs(WGS84).iloc[0]
+    return Circle(back.x, back.y, farthest_m(back.x, back.y, geometry))
+
+
+def farthest_m(lon: float, lat: float, geometry: shapely.Geometry) -> float:
+    """Geodesic distance from (*lon*, *lat*) to the farthest vertex, rounded up."""
+    xy = shapely.get_coordinates(geometry)
+    if len(xy) == 0:
+        return ROUND_UP_M
+    _, _, distance = _GEOD.inv(
+        np.full(len(xy), lon), np.full(len(xy), lat), xy[:, 0], xy[:, 1]
+    )
+    return _round_up(float(np.max(distance)) * 1.001)
+
+
+def governorate_circles(admin1: gpd.GeoDataFrame, names: Iterable[str]) -> dict:
+    """The enclosing circle of each named reference governorate."""
+    geometry = dict(zip(admin1["name"], admin1.geometry, strict=True))
+    return {name: enclosing_circle(geometry[name]) for name in set(names) if name}
+
+
+def country_radii(
+    countries: gpd.GeoDataFrame, anchors: pd.DataFrame, cap_m: float
+) -> pd.Series:
+    """Radius around each anchor that holds its whole (reference) country.
+
+    Parameters
+    ----------
+    countries
+        The reference countries.
+    anchors
+        Columns ``lon``, ``lat`` (floats) and ``country`` (code).
+    cap_m
+        The largest radius the class allows; used where the country is not in
+        the reference or is farther than that.
+
+    Returns
+    -------
+    Float series aligned with *anchors*; computed once per distinct anchor.
+    """
+    geometry = dict(zip(countries["iso_a3"], countries.geometry, strict=True))
+    keys = anchors[["lon", "lat", "country"]].drop_duplicates()
+    radii = {
+        (lon, lat, code): min(farthest_m(lon, lat, geometry[code]), cap_m)
+        if code in geometry
+        else cap_m
+        for lon, lat, code in keys.itertuples(index=False)
+    }
+    return pd.Series(
+        [
+            radii[k]
+            for k in zip(
+                anchors["lon"], anchors["lat"], anchors["country"], strict=True
+            )
+        ],
+        index=anchors.index,
+        dtype=float,
+    )
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where imported events are drawn: class, anchor, radius, constraints."""
+
+    klass: pd.Series
+    lon: pd.Series
+    lat: pd.Series
+    radius: pd.Series
+    candidates: pd.Series
+    constraints: pd.Series
+    location: pd.Series
+    country: pd.Series
+
+
+def place(
+    klass: pd.Series,
+    radius: pd.Series,
+    lon: pd.Series,
+    lat: pd.Series,
+    country: pd.Series,
+    admin1_ref: pd.Series,
+    *,
+    province: pd.Series,
+    source: str,
+) -> Placement:
+    """Anchor, radius and constraints of imported events, honest to their class.
+
+    Parameters
+    ----------
+    klass, radius
+        The class and radius (metres) each source code gives; radius is NaN
+        where it comes from an outline (provinces, countries).
+    lon, lat
+        The source's coordinates.
+    country, admin1_ref
+        Reference country code and admin-1 name ("" when not in the reference).
+    province
+        Rows whose source code means "only the province is known". Those
+        whose province is in the reference become P4: anchored at the centre
+        of the smallest circle holding the governorate (the source's point,
+        a stand-in such as the provincial capital, is kept as a candidate),
+        constrained to the governorate. The others become P6 (country only,
+        listed, not drawn): no smaller area can be stated honestly.
+    source
+        The dataset's name, for the candidate label.
+    """
+    countries, admin1 = reference_frames()
+    klass, radius = klass.copy(), radius.copy()
+    drawn = province & (admin1_ref != "")
+    klass[drawn], klass[province & (admin1_ref == "")] = "P4", "P6"
+    anchor_lon, anchor_lat, candidates, location = _provinces(
+        drawn, radius, lon, lat, admin1_ref, admin1, source=source
+    )
+    wide = radius.isna()
+    if wide.any():
+        anchors = pd.DataFrame(
+            {"lon": lon[wide], "lat": lat[wide], "country": country[wide]}
+        )
+        caps = klass[wide].map(lambda k: PRECISION_CLASSES[k].max_radius_m)
+        radius[wide] = np.minimum(
+            country_radii(countries, anchors, float(caps.max())), caps
+        )
+    constraints = _constraints(klass, country, admin1_ref, countries)
+    return Placement(
+        klass,
+        anchor_lon,
+        anchor_lat,
+        radius,
+        candidates,
+        constraints,
+        location,
+        country,
+    )
+
+
+def _constraints(
+    klass: pd.Series,
+    country: pd.Series,
+    admin1_ref: pd.Series,
+    countries: gpd.GeoDataFrame,
+) -> pd.Series:
+    """The areas an imported event is cut to: its country, and its admin-1."""
+    in_reference = country.isin(set(countries["iso_a3"]))
+    country_constraint = ("country:" + country).where(in_reference, "")
+    constraints = pd.Series("", index=klass.index)
+    area = klass.isin(("P3", "P4", "P5", "P6"))
+    constraints[area] = country_constraint[area]
+    with_admin1 = (klass.isin(("P3", "P4"))) & (admin1_ref != "")
+    constraints[with_admin1] = (
+        constraints[with_admin1] + "; admin1:" + admin1_ref[with_admin1]
+    ).str.lstrip("; ")
+    return constraints
+
+
+def _provinces(
+    drawn: pd.Series,
+    radius: pd.Series,
+    lon: pd.Series,
+    lat: pd.Series,
+    admin1_ref: pd.Series,
+    admin1: gpd.GeoDataFrame,
+    *,
+    source: str,
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Anchor each *drawn* province at its circle's centre (in place on *radius*).
+
+    Returns
+    -------
+    Anchor longitudes and latitudes, candidates (the source's point, kept)
+    and location text, aligned with *drawn*.
+    """
+    anchor_lon, anchor_lat = lon.copy(), lat.copy()
+    candidates = pd.Series("", index=drawn.index)
+    location = pd.Series("", index=drawn.index)
+    location[drawn] = "the centre of the " + admin1_ref[drawn] + " governorate"
+    if not drawn.any():
+        return anchor_lon, anchor_lat, candidates, location
+    circles = governorate_circles(admin1, admin1_ref[drawn])
+    names = admin1_ref[drawn]
+    anchor_lon[drawn] = names.map(lambda n: circles[n].lon)
+    anchor_lat[drawn] = names.map(lambda n: circles[n].lat)
+    # The circle must also hold the source's own point (kept as a candidate).
+    _, _, to_source = _GEOD.inv(
+        anchor_lon[drawn].to_numpy(),
+        anchor_lat[drawn].to_numpy(),
+        lon[drawn].to_numpy(),
+        lat[drawn].to_numpy(),
+    )
+    outline = names.map(lambda n: circles[n].radius_m).to_numpy()
+    radius[drawn] = np.ceil(np.maximum(outline, to_source * 1.001) / ROUND_UP_M)
+    radius[drawn] *= ROUND_UP_M
+    candidates[drawn] = (
+        f"{source} point (a stand-in for the province) @ "
+        + lat[drawn].round(5).astype(str)
+        + ", "
+        + lon[drawn].round(5).astype(str)
+    )
+    return anchor_lon, anchor_lat, candidates, location
