@@ -10,7 +10,6 @@ table's newest id, so a saved edit (from this page, another replica, or
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -41,6 +40,7 @@ __all__ = [
     "changed",
     "database_failure",
     "database_url",
+    "dispose",
     "is_database",
     "read_inputs",
     "read_source",
@@ -78,20 +78,39 @@ def database_url(
         return None
 
 
-@cache
+#: One engine per (URL, role) and process, shared by every session.
+_ENGINES: dict[tuple[str, str], Engine] = {}
+
+
+def _engine(url: str, role: str, pool_size: int) -> Engine:
+    if (url, role) not in _ENGINES:  # a failed connect is not kept: tried again
+        _ENGINES[url, role] = connect(url, role=role, pool_size=pool_size)
+    return _ENGINES[url, role]
+
+
 def reader(url: str) -> Engine:
     """The page's read-only engine on *url* (one per process)."""
-    return connect(url, role=READER_ROLE)
+    return _engine(url, READER_ROLE, 5)
 
 
-@cache
 def writer(url: str) -> Engine:
     """The edit path's engine on *url*: call only after the sign-in check."""
-    return connect(url, role=WRITER_ROLE, pool_size=2)
+    return _engine(url, WRITER_ROLE, 2)
 
 
-def source_key(url: str) -> tuple[str, str, int]:
+def dispose() -> None:
+    """Close every engine's connections (a test's database is about to go)."""
+    for engine in _ENGINES.values():
+        engine.dispose()
+    _ENGINES.clear()
+
+
+def source_key(url: str) -> tuple[str, str, int, int]:
     """The page's cache key of the database catalogue: it moves with every write.
+
+    ``(DATABASE_SOURCE, url, database oid, newest audit id)``: the audit id
+    moves with every insert, update and retire; the oid tells a database
+    made anew at the same URL from the one it replaced.
 
     Raises
     ------
@@ -101,7 +120,12 @@ def source_key(url: str) -> tuple[str, str, int]:
     engine = reader(url)
     try:
         with engine.connect() as conn:
-            return DATABASE_SOURCE, url, latest_audit_id(conn)
+            oid = conn.execute(
+                sa.text(
+                    "SELECT oid FROM pg_database WHERE datname = current_database()"
+                )
+            ).scalar_one()
+            return DATABASE_SOURCE, url, int(oid), latest_audit_id(conn)
     except sa.exc.DBAPIError as exc:
         raise DatabaseError(
             f"cannot read {shown_url(url)}: {str(exc).splitlines()[0]}"
