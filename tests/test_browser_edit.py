@@ -37,12 +37,6 @@ from layers.catalogue.store.database import (  # noqa: E402
 from layers.page.edit import PREVIEW_ID  # noqa: E402
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
-from tests.database_support import (  # noqa: E402, F401 (fixtures)
-    database_server,
-    database_url,
-    pg_database,
-    pg_server,
-)
 from tests.oidc_provider import Provider, oidc_provider  # noqa: E402
 
 pytestmark = pytest.mark.browser

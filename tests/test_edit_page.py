@@ -21,12 +21,6 @@ from layers.catalogue.reference import read_reference
 from layers.catalogue.store.database import connect, init_database, load_catalogue
 from layers.page import shared
 from tests.conftest import ROOT
-from tests.database_support import (  # noqa: F401 (fixtures)
-    database_server,
-    database_url,
-    pg_database,
-    pg_server,
-)
 
 APP = str(ROOT / "dashboard.py")
 TIMEOUT = 180
