@@ -10,10 +10,11 @@ import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
+import layers.page.edit_panel as editing
+import layers.page.shared as shared
 from geo.errors import StrikeMapError
 from geo.safe import markdown_text
 from layers import catalogue as catalogue_wing
-from layers.catalogue.reference import read_reference
 from layers.map import assets, channel, refs
 from layers.map import build as map_build
 from layers.map import data as map_data
@@ -33,7 +34,7 @@ ss = st.session_state  # this session's state (a proxy: safe at module level)
 # cache_resource: one shared, never-mutated object per files' times and sizes.
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _inputs(source: Source, _data: bytes | None = None) -> LayerInputs:
-    return LayerInputs(read_reference(), files.read_source(source, _data))
+    return shared.read_inputs(source, _data)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -79,12 +80,15 @@ def _render_upload(base: Source) -> Upload:
     return source, data
 
 
-def _open_catalogue() -> tuple[Source, bytes | None, LayerInputs] | None:
+def _open_catalogue(url: str | None) -> tuple[Source, bytes | None, LayerInputs] | None:
     catalogue = catalogue_wing.resolve_catalogue_path()
     try:
         assets.install_static_assets(HERE / "static")
-        source, data = _render_upload((str(catalogue), files.files_stamp(catalogue)))
+        base = (str(catalogue), files.files_stamp(catalogue))  # no upload on a db:
+        source, data = (shared.source_key(url), None) if url else _render_upload(base)
         inputs = _inputs(source, data)
+    except shared.DatabaseError as exc:
+        failure = shared.database_failure(exc)
     except OSError as exc:  # static/ is not writable
         failure = failures.static_failure(exc, HERE / "static")
     except StrikeMapError as exc:
@@ -148,6 +152,21 @@ def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
         )
 
 
+@st.fragment(run_every=shared.FRESH_EVERY_S)
+def _watch(url: str, seen: Source) -> None:
+    if shared.changed(url, seen):  # another session or replica saved an edit
+        st.rerun()
+
+
+def _render_edit(url: str, source: Source, got: LayerInputs, layers: dict) -> None:
+    """History for all; the edit form only for a signed-in editor (st.user)."""
+    page = editing.Page(url, got, layers, ss.get(KEY["event"]) or "")
+    auth = editing.Auth(st.user.to_dict, shared.secrets_dict(st.secrets), st.login)
+    for element, kwargs in editing.page_widgets(ss, page, auth, sign_out=st.logout):
+        st_folium(**kwargs) if element == "map" else getattr(st, element)(**kwargs)
+    _watch(url, source)
+
+
 def _render_timeline(events: gpd.GeoDataFrame) -> None:
     st.subheader(f"Timeline ({len(events)} events)")
     if events.empty:
@@ -174,7 +193,8 @@ def main() -> None:
     st.set_page_config(page_title=text.PAGE_TITLE, layout="wide")
     st.title(text.TITLE)
     st.markdown(text.INTRO)  # st.caption grey fails WCAG AA contrast (3.9:1)
-    if (opened := _open_catalogue()) is None:
+    url = shared.database_url(shared.secrets_dict(st.secrets))
+    if (opened := _open_catalogue(url)) is None:
         return
     source, data, inputs = opened
     options = view.options_for(inputs.catalogue.events)
@@ -183,7 +203,7 @@ def main() -> None:
     try:
         layers = _layers(source, params, data)
     except StrikeMapError as exc:
-        _render_failure(failures.build_failure(exc, source[0]))
+        _render_failure(failures.build_failure(exc, shared.shown_source(source)))
         return
     shown = filters.apply_view(layers, state)
     map_column, card_column = st.columns([3, 2])
@@ -191,6 +211,8 @@ def main() -> None:
         state = _render_map(shown, state, options.event_ids, (source, data))
     with card_column:
         _render_card(shown, layers["events"])
+        if url:
+            _render_edit(url, source, inputs, layers)
     state = replace(state, event=ss.get(KEY["event"], ""))
     st.query_params.from_dict(view.to_query(state, options))
     _render_timeline(shown["events"])

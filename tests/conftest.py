@@ -13,6 +13,12 @@ from layers.catalogue import CATALOGUE_DIR, read_catalogue
 from layers.catalogue.reference import read_reference
 from layers.params import LayerInputs, LayerParams
 from layers.registry import build_layers
+from tests.database_support import (  # noqa: F401 (fixtures: a fresh database per test)
+    database_server,
+    database_url,
+    pg_database,
+    pg_server,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
