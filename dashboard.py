@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -18,9 +19,11 @@ from layers.map import assets, channel, refs
 from layers.map import build as map_build
 from layers.map import data as map_data
 from layers.page import card, failures, files, filters, publish, text, timeline, view
+from layers.page import playback_controls as controls
 from layers.page.downloads import Provenance, downloads
 from layers.page.files import Source, Upload
 from layers.page.find import find_widget, map_target
+from layers.page.playback import frame_layers, frame_payload
 from layers.page.view import Options, ViewState
 from layers.params import LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, build_layers
@@ -111,13 +114,17 @@ def _render_sidebar(options: Options, start: ViewState, got: LayerInputs) -> Vie
     return view.state_from_widgets(ss, start)
 
 
-def _render_map(shown: dict, state: ViewState, ids: tuple, loaded: Upload) -> ViewState:
+def _render_map(
+    shown: dict, state: ViewState, ids: tuple, loaded: Upload, frame: dict | None
+) -> ViewState:
     """The map, fed only what changed; returns *state* with the map's view."""
     source, data = loaded
     value = (ss.get("map") or {}).get(map_build.CHANNEL_KEY)
     report = channel.read_report(value, layer_names=LAYER_NAMES, event_ids=ids)
     if pick := channel.new_pick(report, ss.get("_last_pick")):
         ss.update({"_last_pick": (pick, report.seq), KEY["event"]: pick})
+        if not ss.get("_in_main"):  # a rerun of the map alone: open the card
+            st.rerun()
     start = ss["_start"]  # the shell must not change in a session
     payload = refs.view_payload(
         shown,
@@ -127,6 +134,7 @@ def _render_map(shown: dict, state: ViewState, ids: tuple, loaded: Upload) -> Vi
         ),
         selected=ss.get(KEY["event"], ""),
     )
+    payload = controls.map_frame(payload, frame)
     shell = map_build.build_shell(
         _context_urls(source[:2]), basemap=state.basemap, hidden=start.hidden
     )
@@ -135,6 +143,39 @@ def _render_map(shown: dict, state: ViewState, ids: tuple, loaded: Upload) -> Vi
     if payload["status"]:
         st.markdown(payload["status"])
     return view.with_map_report(state, report)
+
+
+def _render_frame(layers: dict, shown: dict, state: ViewState, ids: tuple, loaded):
+    """The map of the playback's frame; while playing, a timer reruns only this."""
+    frames, play = controls.advance(ss, shown["events"], in_main=ss["_in_main"])
+    if play.playing != ss["_running"]:  # the timer stops at the last frame
+        st.rerun()
+    window = frames[play.index] if play.index is not None else None
+    drawn = frame_layers(layers, state, window) if window else shown
+    frame = window and frame_payload(drawn["events"], window, play.step)
+    state = _render_map(drawn, state, ids, loaded, frame)
+    return replace(state, **controls.keys(play, frames))
+
+
+def _render_player(layers: dict, shown: dict, state: ViewState, ids, loaded):
+    """The playback controls (each reruns the page), then the map."""
+    controls.begin(ss, shown["events"], state)
+    frames, play = controls.advance(ss, shown["events"], in_main=True)
+    if notice := ss.pop(controls.NOTICE, None):
+        st.warning(notice)
+    for column, (element, kwargs) in zip(
+        st.columns(6), controls.controls(ss, frames), strict=True
+    ):
+        getattr(column, element)(**kwargs)
+    ss.update(_in_main=True, _running=play.playing)
+    run_every = play.speed if play.playing else None  # same place: the map stays
+    with nullcontext() if play.playing else st.container():
+        fragment = st.fragment(_render_frame, run_every=run_every)
+        state = (fragment if play.playing else _render_frame)(
+            layers, shown, state, ids, loaded
+        )
+    ss["_in_main"] = False
+    return state
 
 
 def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
@@ -188,7 +229,7 @@ def main() -> None:
     shown = filters.apply_view(layers, state)
     map_column, card_column = st.columns([3, 2])
     with map_column:
-        state = _render_map(shown, state, options.event_ids, (source, data))
+        state = _render_player(layers, shown, state, options.event_ids, (source, data))
     with card_column:
         _render_card(shown, layers["events"])
     state = replace(state, event=ss.get(KEY["event"], ""))

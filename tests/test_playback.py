@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -23,6 +22,7 @@ from layers.page.playback import (
     start_playback,
     window_of,
 )
+from layers.page.playback_controls import keys
 from layers.page.view import default_state, options_for, parse_query
 
 
@@ -141,7 +141,11 @@ def test_a_link_opens_on_its_frame_and_bad_values_fall_back(events):
     assert notices == [] and state.step == "week"
     play, notice = start_playback(weeks, text=state.frame, step=state.step, speed=1.0)
     assert weeks[play.index].text == "2019-12-23/2019-12-29" and notice is None
-    assert playback.query(play, weeks) == {"frame": "2019-12-23/2019-12-29"}
+    assert keys(play, weeks) == {
+        "frame": "2019-12-23/2019-12-29",
+        "step": "week",
+        "speed": 1,
+    }
     for bad in (
         "2019-12-29",
         "2019-12-29/2019-12-23",
@@ -168,10 +172,3 @@ def test_roles_are_vectorised_over_a_large_catalogue(events):
     many = events.iloc[np.resize(np.arange(len(events)), 200_000)]
     role = roles(many, window_of(date(2019, 11, 8), "week"))
     assert role.shape == (200_000,) and set(np.unique(role)) == {0, 1, 2, 3}
-
-
-def test_write_query_sets_and_clears_only_playback_keys():
-    params = {"frame": "x", "types": "Air/drone strike"}
-    playback.write_query(params, {"step": "day"})
-    assert params == {"types": "Air/drone strike", "step": "day"}
-    assert replace(Playback(), step="day") == Playback(step="day")

@@ -10,7 +10,7 @@ Everything here is vectorised over the events and free of Streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -223,28 +223,6 @@ def set_step(play: Playback, frames: list[Window], step: str) -> Playback:
     count = len(windows(first, frames[-1].end, step))
     position = len(windows(first, new.start, step)) - 1
     return replace(play, step=step, index=max(0, min(count - 1, position)))
-
-
-def query(play: Playback, frames: list[Window]) -> dict[str, str]:
-    """The URL keys of *play* (only what differs from the defaults)."""
-    out: dict[str, str] = {}
-    if play.index is not None and frames:
-        out["frame"] = frames[min(play.index, len(frames) - 1)].text
-    if play.step != DEFAULT_STEP:
-        out["step"] = play.step
-    if play.speed != DEFAULT_SPEED:
-        out["speed"] = f"{play.speed:g}"
-    return out
-
-
-def write_query(params: MutableMapping[str, str], wanted: Mapping[str, str]) -> None:
-    """Set the playback keys of *params* (``st.query_params``) to *wanted*."""
-    for key in ("frame", "step", "speed"):
-        if key in wanted:
-            if params.get(key) != wanted[key]:
-                params[key] = wanted[key]
-        elif key in params:
-            del params[key]
 
 
 def frame_layers(
