@@ -23,7 +23,6 @@ from layers.page import playback_controls as controls
 from layers.page.downloads import Provenance, downloads
 from layers.page.files import Source, Upload
 from layers.page.find import find_widget, map_target
-from layers.page.playback import frame_layers, frame_payload
 from layers.page.view import Options, ViewState
 from layers.params import LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, build_layers
@@ -114,16 +113,17 @@ def _render_sidebar(options: Options, start: ViewState, got: LayerInputs) -> Vie
     return view.state_from_widgets(ss, start)
 
 
-def _render_map(
-    shown: dict, state: ViewState, ids: tuple, loaded: Upload, frame: dict | None
-) -> ViewState:
-    """The map, fed only what changed; returns *state* with the map's view."""
+def _render_map(layers: dict, shown: dict, state: ViewState, ids, loaded: Upload):
+    """The frame's map, fed only what changed; returns *state* with its view."""
+    shown, frame, keys = controls.frame_view(ss, layers, shown, state)
+    if keys.pop("playing") != ss["_running"]:  # the timer stopped at the end
+        st.rerun()
     source, data = loaded
     value = (ss.get("map") or {}).get(map_build.CHANNEL_KEY)
     report = channel.read_report(value, layer_names=LAYER_NAMES, event_ids=ids)
     if pick := channel.new_pick(report, ss.get("_last_pick")):
         ss.update({"_last_pick": (pick, report.seq), KEY["event"]: pick})
-        if not ss.get("_in_main"):  # a rerun of the map alone: open the card
+        if not ss["_in_main"]:  # a rerun of the map alone: open the card
             st.rerun()
     start = ss["_start"]  # the shell must not change in a session
     payload = refs.view_payload(
@@ -142,38 +142,19 @@ def _render_map(
     st_folium(shell, feature_group_to_add=map_build.DataLayer(payload), **widget)
     if payload["status"]:
         st.markdown(payload["status"])
-    return view.with_map_report(state, report)
-
-
-def _render_frame(layers: dict, shown: dict, state: ViewState, ids: tuple, loaded):
-    """The map of the playback's frame; while playing, a timer reruns only this."""
-    frames, play = controls.advance(ss, shown["events"], in_main=ss["_in_main"])
-    if play.playing != ss["_running"]:  # the timer stops at the last frame
-        st.rerun()
-    window = frames[play.index] if play.index is not None else None
-    drawn = frame_layers(layers, state, window) if window else shown
-    frame = window and frame_payload(drawn["events"], window, play.step)
-    state = _render_map(drawn, state, ids, loaded, frame)
-    return replace(state, **controls.keys(play, frames))
+    return view.with_map_report(replace(state, **keys), report)
 
 
 def _render_player(layers: dict, shown: dict, state: ViewState, ids, loaded):
     """The playback controls (each reruns the page), then the map."""
-    controls.begin(ss, shown["events"], state)
-    frames, play = controls.advance(ss, shown["events"], in_main=True)
-    if notice := ss.pop(controls.NOTICE, None):
-        st.warning(notice)
-    for column, (element, kwargs) in zip(
-        st.columns(6), controls.controls(ss, frames), strict=True
-    ):
+    frames, play = controls.begin(ss, shown["events"], state, warn=st.warning)
+    row = controls.controls(ss, frames)
+    for column, (element, kwargs) in zip(st.columns(len(row)), row, strict=True):
         getattr(column, element)(**kwargs)
     ss.update(_in_main=True, _running=play.playing)
-    run_every = play.speed if play.playing else None  # same place: the map stays
-    with nullcontext() if play.playing else st.container():
-        fragment = st.fragment(_render_frame, run_every=run_every)
-        state = (fragment if play.playing else _render_frame)(
-            layers, shown, state, ids, loaded
-        )
+    draw = st.fragment(_render_map, run_every=play.speed) if play.playing else None
+    with nullcontext() if draw else st.container():  # the map stays in its place
+        state = (draw or _render_map)(layers, shown, state, ids, loaded)
     ss["_in_main"] = False
     return state
 

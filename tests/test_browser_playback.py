@@ -79,7 +79,8 @@ def _markers(frame, event_id: str) -> dict:
             const tip = l.getTooltip && l.getTooltip();
             const text = tip && tip.getContent() && tip.getContent().textContent;
             if (!text || !text.startsWith(id + " ")) return;
-            (l instanceof L.CircleMarker ? out.points : out.areas).push(l.options.opacity);
+            const kind = l instanceof L.CircleMarker ? "points" : "areas";
+            out[kind].push(l.options.opacity);
           });
           return out; }""",
         event_id,

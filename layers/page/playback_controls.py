@@ -7,10 +7,11 @@ playing (``st.fragment(run_every=...)``).
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import replace
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 
 from geo.safe import markdown_text
@@ -21,6 +22,8 @@ from layers.page.playback import (
     Window,
     act,
     event_windows,
+    frame_layers,
+    frame_payload,
     set_step,
     start_playback,
 )
@@ -31,17 +34,28 @@ PLAY, FRAMES, ACTED, NOTICE = "_play", "_frames", "_play_acted", "_play_notice"
 STEP_KEY, SPEED_KEY = "play_step", "play_speed"
 
 
-def begin(ss: MutableMapping[str, Any], events: pd.DataFrame, state: Any) -> None:
-    """Start the session's playback from the link's view *state*, once."""
-    if PLAY in ss:
-        return
-    frames = event_windows(events, state.step)
-    play, notice = start_playback(
-        frames, text=state.frame, step=state.step, speed=state.speed
-    )
-    ss.update({PLAY: play, FRAMES: frames, STEP_KEY: play.step, SPEED_KEY: play.speed})
-    if notice:
-        ss[NOTICE] = f"Link parameter ignored: {markdown_text(notice)}"
+def begin(
+    ss: MutableMapping[str, Any],
+    events: pd.DataFrame,
+    state: Any,
+    *,
+    warn: Callable[[str], object],
+) -> tuple[list[Window], Playback]:
+    """The frames and playback of this rerun, started once from the link *state*.
+
+    A frame of the link that the events do not have is named with *warn*.
+    """
+    if PLAY not in ss:
+        frames = event_windows(events, state.step)
+        play, notice = start_playback(
+            frames, text=state.frame, step=state.step, speed=state.speed
+        )
+        ss.update({PLAY: play, STEP_KEY: play.step, SPEED_KEY: play.speed})
+        if notice:
+            ss[NOTICE] = f"Link parameter ignored: {markdown_text(notice)}"
+    if notice := ss.get(NOTICE):
+        warn(notice)
+    return advance(ss, events, in_main=True)
 
 
 def _clamped(play: Playback, count: int) -> Playback:
@@ -141,6 +155,26 @@ def controls(
         ),
         button("All events", "play_all", "all", "Leave playback: show every event"),
     ]
+
+
+def frame_view(
+    ss: MutableMapping[str, Any],
+    layers: Mapping[str, gpd.GeoDataFrame],
+    shown: dict[str, gpd.GeoDataFrame],
+    state: Any,
+) -> tuple[dict[str, gpd.GeoDataFrame], dict | None, dict[str, Any]]:
+    """What the map draws for this rerun's frame (a timer rerun steps one).
+
+    Returns the layers drawn, the frame for the map (None: all events) and the
+    view state's playback pieces with ``playing``, to be popped by the caller.
+    """
+    frames, play = advance(ss, shown["events"], in_main=ss["_in_main"])
+    pieces = {**keys(play, frames), "playing": play.playing}
+    if play.index is None:
+        return shown, None, pieces
+    window = frames[play.index]
+    drawn = frame_layers(layers, state, window)
+    return drawn, frame_payload(drawn["events"], window, play.step), pieces
 
 
 def keys(play: Playback, frames: list[Window]) -> dict[str, Any]:
