@@ -286,7 +286,7 @@
     var n = data.id.length;
     for (var i = 0; i < n; i++) {
       (function (i) {
-        var colour = colours[data.type[i]] || "#525252";
+        var colour = colours[data.type[i]] || "#707070";
         var klass = data.pc[i];
         var area = areaClasses.indexOf(klass) >= 0;
         var centre = L.latLng(data.lat[i], data.lon[i]);
@@ -336,7 +336,7 @@
       var max = Math.max.apply(null, cells.n.concat([1]));
       for (var k = 0; k < cells.n.length; k++) {
         (function (k) {
-          var colour = colours[cells.type[k]] || "#525252";
+          var colour = colours[cells.type[k]] || "#707070";
           var hexagon = L.polygon(cells.ring[k], {
             renderer: renderer, color: colour, weight: 1,
             fillColor: colour, fillOpacity: 0.25 + 0.55 * Math.sqrt(cells.n[k] / max),
