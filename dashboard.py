@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -19,6 +20,7 @@ from layers.map import assets, channel, refs
 from layers.map import build as map_build
 from layers.map import data as map_data
 from layers.page import card, failures, files, filters, publish, text, timeline, view
+from layers.page import playback_controls as controls
 from layers.page.downloads import Provenance, downloads
 from layers.page.files import Source, Upload
 from layers.page.find import find_widget, map_target
@@ -115,13 +117,18 @@ def _render_sidebar(options: Options, start: ViewState, got: LayerInputs) -> Vie
     return view.state_from_widgets(ss, start)
 
 
-def _render_map(shown: dict, state: ViewState, ids: tuple, loaded: Upload) -> ViewState:
-    """The map, fed only what changed; returns *state* with the map's view."""
+def _render_map(layers: dict, shown: dict, state: ViewState, ids, loaded: Upload):
+    """The frame's map, fed only what changed; returns *state* with its view."""
+    shown, frame, keys = controls.frame_view(ss, layers, shown, state)
+    if keys.pop("playing") != ss["_running"]:  # the timer stopped at the end
+        st.rerun()
     source, data = loaded
     value = (ss.get("map") or {}).get(map_build.CHANNEL_KEY)
     report = channel.read_report(value, layer_names=LAYER_NAMES, event_ids=ids)
     if pick := channel.new_pick(report, ss.get("_last_pick")):
         ss.update({"_last_pick": (pick, report.seq), KEY["event"]: pick})
+        if not ss["_in_main"]:  # a rerun of the map alone: open the card
+            st.rerun()
     start = ss["_start"]  # the shell must not change in a session
     payload = refs.view_payload(
         shown,
@@ -131,6 +138,7 @@ def _render_map(shown: dict, state: ViewState, ids: tuple, loaded: Upload) -> Vi
         ),
         selected=ss.get(KEY["event"], ""),
     )
+    payload = controls.map_frame(payload, frame)
     shell = map_build.build_shell(
         _context_urls(source[:2]), basemap=state.basemap, hidden=start.hidden
     )
@@ -138,7 +146,21 @@ def _render_map(shown: dict, state: ViewState, ids: tuple, loaded: Upload) -> Vi
     st_folium(shell, feature_group_to_add=map_build.DataLayer(payload), **widget)
     if payload["status"]:
         st.markdown(payload["status"])
-    return view.with_map_report(state, report)
+    return view.with_map_report(replace(state, **keys), report)
+
+
+def _render_player(layers: dict, shown: dict, state: ViewState, ids, loaded):
+    """The playback controls (each reruns the page), then the map."""
+    frames, play = controls.begin(ss, shown["events"], state, warn=st.warning)
+    row = controls.controls(ss, frames)
+    for column, (element, kwargs) in zip(st.columns(len(row)), row, strict=True):
+        getattr(column, element)(**kwargs)
+    ss.update(_in_main=True, _running=play.playing)
+    draw = st.fragment(_render_map, run_every=play.speed) if play.playing else None
+    with nullcontext() if draw else st.container():  # the map stays in its place
+        state = (draw or _render_map)(layers, shown, state, ids, loaded)
+    ss["_in_main"] = False
+    return state
 
 
 def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
@@ -208,7 +230,7 @@ def main() -> None:
     shown = filters.apply_view(layers, state)
     map_column, card_column = st.columns([3, 2])
     with map_column:
-        state = _render_map(shown, state, options.event_ids, (source, data))
+        state = _render_player(layers, shown, state, options.event_ids, (source, data))
     with card_column:
         _render_card(shown, layers["events"])
         if url:

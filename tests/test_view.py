@@ -89,6 +89,9 @@ def test_every_piece_round_trips_through_the_url(options):
         lon=41.0,
         zoom=8,
         hidden=(),
+        frame="2019-12-23/2019-12-29",
+        step="day",
+        speed=2.0,
     )
     query = to_query(state, options)
     assert set(query) == {f.url_key for f in FIELDS}

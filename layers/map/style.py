@@ -25,20 +25,24 @@ TILE_PROVIDERS = MappingProxyType(
 )
 
 SEA_COLOUR = "#dce8f0"
+#: The page background of Streamlit's light and dark themes.
+THEME_BACKGROUNDS = MappingProxyType({"light": "#ffffff", "dark": "#0e1117"})
 
-#: Colour of each ACLED sub-event type on the map and in the timeline.
+#: Colour of each ACLED sub-event type on the map and in the timeline: each at
+#: least 3:1 (WCAG AA for graphics) against the map's land and sea and against
+#: the page in Streamlit's light and dark themes (tests/test_contrast.py).
 EVENT_COLOURS = MappingProxyType(
     {
         "Air/drone strike": "#d7301f",
-        "Shelling/artillery/missile attack": "#fd8d3c",
-        "Remote explosive/landmine/IED": "#6a51a3",
-        "Violent demonstration": "#1d91c0",
+        "Shelling/artillery/missile attack": "#cc5500",
+        "Remote explosive/landmine/IED": "#8465c0",
+        "Violent demonstration": "#1b7fab",
         "Disrupted weapons use": "#238b45",
-        "Other": "#525252",
+        "Other": "#707070",
     }
 )
 
-DEFAULT_EVENT_COLOUR = "#525252"
+DEFAULT_EVENT_COLOUR = "#707070"
 
 HATCH_ID = "hatch-area-only"
 

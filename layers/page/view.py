@@ -17,6 +17,7 @@ from typing import Any
 import geopandas as gpd
 
 from layers.catalogue.model import CONFIDENCE_GRADES, PRECISION_CLASSES
+from layers.page import playback
 from layers.params import (
     CORRIDOR_HALF_WIDTH_KM,
     VALLEY_HALF_WIDTH_KM,
@@ -39,6 +40,7 @@ BASEMAPS = ("None", "OpenStreetMap", "Light", "Satellite")
 #: Layers switched off when the map opens (the specs' defaults).
 DEFAULT_HIDDEN = tuple(spec.name for spec in LAYERS if not spec.shown)
 MAX_ZOOM = 18
+STEPS = tuple(playback.STEPS)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class ViewState:
     lon: float | None
     zoom: int | None
     hidden: tuple[str, ...]
+    frame: str
+    step: str
+    speed: float
 
     def layer_params(self) -> LayerParams:
         """The widths the layers are built with."""
@@ -252,6 +257,11 @@ FIELDS: tuple[Field, ...] = (
     Field("lon", "lon", None, lambda o: None, _number(-180.0, 180.0)),
     Field("zoom", "zoom", None, lambda o: None, _number(0, MAX_ZOOM, whole=True)),
     Field("hidden", "hidden", None, lambda o: DEFAULT_HIDDEN, _choices),
+    # Time playback (layers/page/playback.py): the frame's window, its length
+    # and the seconds per frame.
+    Field("frame", "frame", None, lambda o: "", playback.frame_text),
+    Field("step", "step", None, lambda o: playback.DEFAULT_STEP, _one_of(STEPS)),
+    Field("speed", "speed", None, lambda o: playback.DEFAULT_SPEED, playback.speed),
 )
 #: Each row of :data:`FIELDS` by its name.
 FIELD: dict[str, Field] = {f.name: f for f in FIELDS}

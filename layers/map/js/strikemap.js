@@ -193,8 +193,13 @@
     return { layer: layer, items: featureItems(spec, data, layer) };
   }
 
-  function zoneStyle(state, spec, klass, outline) {
+  function zoneStyle(state, spec, klass, outline, id) {
     var style = Object.assign({}, spec.style);
+    var fade = FRAME_FADE[id === undefined ? state.zonesFaded : frameRole(state, id)];
+    if (fade) {
+      style.opacity = (style.opacity === undefined ? 1 : style.opacity) * fade;
+      style.fillOpacity = (style.fillOpacity === undefined ? 0.2 : style.fillOpacity) * fade;
+    }
     // Hatched and dashed: P4-P5 only; a P3 zone is shaded with a solid outline.
     var coarse = (state.opts.coarseClasses || state.opts.areaClasses).indexOf(klass) >= 0;
     if (outline) {
@@ -204,7 +209,7 @@
       style.stroke = false;
       if (coarse) {
         style.fillColor = "url(#" + state.opts.hatch + ")";
-        style.fillOpacity = 1.0;
+        style.fillOpacity = fade || 1.0;
       }
     }
     return style;
@@ -212,6 +217,11 @@
 
   function drawZones(state, spec, data) {
     var group = L.featureGroup();
+    // A fill covers a group of zones: faded when all of them are.
+    var ids = (data.features.features || []).map(function (f) { return f.properties.id; });
+    state.zonesFaded = ids.length && ids.every(function (id) {
+      return frameRole(state, id) === "faded";
+    }) ? "faded" : "";
     // One fill per group: overlapping zones must not add up into a bullseye.
     L.geoJSON(data.fill, {
       style: function (f) { return zoneStyle(state, spec, f.properties.klass, false); },
@@ -219,7 +229,9 @@
       interactive: false,
     }).addTo(group);
     var outlines = L.geoJSON(data.features, {
-      style: function (f) { return zoneStyle(state, spec, f.properties.klass, true); },
+      style: function (f) {
+        return zoneStyle(state, spec, f.properties.klass, true, f.properties.id || "");
+      },
       pane: "sm-areas",
     });
     outlines.addTo(group);
@@ -243,6 +255,28 @@
     ];
   });
 
+  /* ---- Time playback (layers/page/playback.py): a frame names the events
+   * drawn faded (before it) and spanning (known only to a wider span). */
+  var FRAME_FADE = { faded: 0.35, spanning: 0.6 };
+  var FRAME_WORDS = {
+    faded: "before this frame (faded)",
+    spanning: "known only to its week or month (drawn across all of it)",
+  };
+
+  function frameRole(state, id) {
+    var frame = state.frame;
+    if (!frame || !id) return "";
+    if (frame.faded[id]) return "faded";
+    if (frame.spanning[id]) return "spanning";
+    return "";
+  }
+
+  function asSet(ids) {
+    var out = {};
+    (ids || []).forEach(function (id) { out[id] = true; });
+    return out;
+  }
+
   function drawEvents(state, spec, data) {
     var group = L.featureGroup();
     var items = [];
@@ -252,7 +286,7 @@
     var n = data.id.length;
     for (var i = 0; i < n; i++) {
       (function (i) {
-        var colour = colours[data.type[i]] || "#525252";
+        var colour = colours[data.type[i]] || "#707070";
         var klass = data.pc[i];
         var area = areaClasses.indexOf(klass) >= 0;
         var centre = L.latLng(data.lat[i], data.lon[i]);
@@ -262,17 +296,23 @@
         var ring = geometry
           ? L.GeoJSON.coordsToLatLngs(geometry.coordinates, geometry.type === "Polygon" ? 1 : 2)
           : SM.ring(data.lon[i], data.lat[i], data.r[i]);
-        var tip = tipNode(data.id[i] + " " + data.title[i], eventTip(data, i));
+        // In a playback frame: faded (before the frame) or spanning (known
+        // only to its week or month: its area, lighter, never a point).
+        var role = frameRole(state, data.id[i]);
+        var fade = FRAME_FADE[role] || 1;
+        var rows = eventTip(data, i);
+        if (role) rows = rows.concat([["Frame", FRAME_WORDS[role]]]);
+        var tip = tipNode(data.id[i] + " " + data.title[i], rows);
         var polygon = L.polygon(ring, {
           renderer: renderer, color: colour, weight: area ? 1.5 : 1.2,
-          dashArray: area ? "6 4" : "4 4", fillColor: colour,
-          fillOpacity: area ? 0.10 : 0.05,
+          dashArray: area || role === "spanning" ? "6 4" : "4 4", fillColor: colour,
+          fillOpacity: (area || role === "spanning" ? 0.10 : 0.05) * fade, opacity: fade,
         }).bindTooltip(tip, tipOptions());
         polygon.addTo(group);
-        if (!area) {
+        if (!area && role !== "spanning") {
           L.circleMarker(centre, {
             renderer: renderer, radius: 5, weight: 1.5, color: "#222222",
-            fillColor: colour, fillOpacity: 0.9,
+            fillColor: colour, fillOpacity: 0.9 * fade, opacity: fade,
           }).bindTooltip(tip, tipOptions()).addTo(group);
         }
         items.push({
@@ -296,7 +336,7 @@
       var max = Math.max.apply(null, cells.n.concat([1]));
       for (var k = 0; k < cells.n.length; k++) {
         (function (k) {
-          var colour = colours[cells.type[k]] || "#525252";
+          var colour = colours[cells.type[k]] || "#707070";
           var hexagon = L.polygon(cells.ring[k], {
             renderer: renderer, color: colour, weight: 1,
             fillColor: colour, fillOpacity: 0.25 + 0.55 * Math.sqrt(cells.n[k] / max),
@@ -653,6 +693,10 @@
     var generation = (state.generation += 1);
     state.items = [];
     state.selected = payload.selected || "";
+    state.frame = payload.frame
+      ? { faded: asSet(payload.frame.faded), spanning: asSet(payload.frame.spanning),
+          window: payload.frame.window }
+      : null;
     function draw(datas) {
       if (generation !== state.generation) return;
       payload.layers.forEach(function (spec, k) {
