@@ -24,8 +24,10 @@ USER = os.environ.get("STRIKEMAP_TEST_PGUSER", "ci")
 PASSWORD = os.environ.get("STRIKEMAP_TEST_PGPASSWORD", "ci")
 REQUIRED = os.environ.get("STRIKEMAP_REQUIRE_DATABASE") == "1"
 
+# A database name of this run's own (its template is NAME_tmpl), so two runs on
+# one server, or a template left by a run that was killed, never collide.
 pg_server = factories.postgresql_noproc(
-    host=HOST, port=PORT, user=USER, password=PASSWORD
+    host=HOST, port=PORT, user=USER, password=PASSWORD, dbname=f"tests_{os.getpid()}"
 )
 pg_database = factories.postgresql("pg_server")
 
