@@ -11,6 +11,7 @@ The engine's own function is run in node, on the payload the page sends.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from dataclasses import replace
@@ -47,8 +48,13 @@ def _function_source(name: str) -> str:
 
 def _js_styles(opts: dict, cases: list[tuple[str, bool]]) -> list[dict]:
     """The engine's ``zoneStyle`` for each (class, outline), run in node."""
+    text = ENGINE_SOURCE.read_text(encoding="utf-8")
+    fades = re.search(r"var FRAME_FADE = \{[^}]*\};", text)
+    assert fades is not None, "the engine's playback fades"
     script = (
-        _function_source("zoneStyle")
+        fades.group(0)  # the playback fades and roles zoneStyle reads
+        + _function_source("frameRole")
+        + _function_source("zoneStyle")
         + ";const opts = JSON.parse(process.argv[1]);"
         + "const cases = JSON.parse(process.argv[2]);"
         + "const spec = {style: {color: '#b30000', fillOpacity: 0.35}};"

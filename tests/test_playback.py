@@ -9,6 +9,7 @@ import pytest
 
 from layers import catalogue
 from layers.page import playback
+from layers.page.filters import frame_layers
 from layers.page.playback import (
     BEFORE,
     CURRENT,
@@ -106,10 +107,10 @@ def test_the_frame_layers_drop_later_events_and_their_zones(events):
         LayerParams(),
     )
     state = default_state(options_for(events))
-    before = playback.frame_layers(layers, state, window_of(date(2019, 12, 20), "week"))
+    before = frame_layers(layers, state, window_of(date(2019, 12, 20), "week"))
     assert len(before["strike_zones"]) == 0 and len(before["strike_areas"]) == 0
     assert "SOL-20200103" not in set(before["events"]["event_id"])
-    strike = playback.frame_layers(layers, state, window_of(date(2019, 12, 29), "week"))
+    strike = frame_layers(layers, state, window_of(date(2019, 12, 29), "week"))
     assert len(strike["strike_zones"]) == 5
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import geopandas as gpd
 import pandas as pd
 
+from layers.page.playback import Window
 from layers.page.view import NO_COUNTRY, ViewState
 from layers.strike_areas import dissolve_zones
 
@@ -75,3 +77,17 @@ def apply_view(
 def events_table(events: gpd.GeoDataFrame) -> pd.DataFrame:
     """The events as the page's table shows them (plain columns, no geometry)."""
     return pd.DataFrame(events[list(TABLE_COLUMNS)])
+
+
+def frame_layers(
+    layers: Mapping[str, gpd.GeoDataFrame], state: ViewState, window: Window
+) -> dict[str, gpd.GeoDataFrame]:
+    """The layers *state* shows up to the end of *window* (``apply_view``).
+
+    Events that start after the window are dropped, with their zones; the
+    strike areas are dissolved again from the zones kept.
+    """
+    end = min(state.date_end, window.end)
+    return apply_view(
+        layers, replace(state, date_start=min(state.date_start, end), date_end=end)
+    )

@@ -10,17 +10,15 @@ Everything here is vectorised over the events and free of Streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from layers.page.view import ViewState
+    pass
 
 #: Frame lengths, and the pandas period each is.
 STEPS = {"day": "D", "week": "W-SUN", "month": "M"}
@@ -223,19 +221,3 @@ def set_step(play: Playback, frames: list[Window], step: str) -> Playback:
     count = len(windows(first, frames[-1].end, step))
     position = len(windows(first, new.start, step)) - 1
     return replace(play, step=step, index=max(0, min(count - 1, position)))
-
-
-def frame_layers(
-    layers: Mapping[str, gpd.GeoDataFrame], state: ViewState, window: Window
-) -> dict[str, gpd.GeoDataFrame]:
-    """The layers *state* shows up to the end of *window* (``filters.apply_view``).
-
-    Events that start after the window are dropped, with their zones; the
-    strike areas are dissolved again from the zones kept.
-    """
-    from layers.page.filters import apply_view  # filters imports view imports this
-
-    end = min(state.date_end, window.end)
-    return apply_view(
-        layers, replace(state, date_start=min(state.date_start, end), date_end=end)
-    )

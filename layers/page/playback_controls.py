@@ -15,6 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.safe import markdown_text
+from layers.page.filters import frame_layers
 from layers.page.playback import (
     SPEEDS,
     STEPS,
@@ -22,7 +23,6 @@ from layers.page.playback import (
     Window,
     act,
     event_windows,
-    frame_layers,
     frame_payload,
     set_step,
     start_playback,
