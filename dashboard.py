@@ -146,16 +146,16 @@ def _render_map(layers: dict, shown: dict, state: ViewState, ids, loaded: Upload
 
 
 def _render_player(layers: dict, shown: dict, state: ViewState, ids, loaded):
-    """The playback controls (each reruns the page), then the map."""
+    """The map, then the playback controls under it (each reruns the page)."""
     frames, play = controls.begin(ss, shown["events"], state, warn=st.warning)
-    row = controls.controls(ss, frames)
-    for column, (element, kwargs) in zip(st.columns(len(row)), row, strict=True):
-        getattr(column, element)(**kwargs)
     ss.update(_in_main=True, _running=play.playing)
     draw = st.fragment(_render_map, run_every=play.speed) if play.playing else None
     with nullcontext() if draw else st.container():  # the map stays in its place
         state = (draw or _render_map)(layers, shown, state, ids, loaded)
     ss["_in_main"] = False
+    row = controls.controls(ss, frames)
+    for column, (element, kwargs) in zip(st.columns(len(row)), row, strict=True):
+        getattr(column, element)(**kwargs)
     return state
 
 
