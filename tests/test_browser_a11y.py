@@ -84,7 +84,7 @@ def test_tab_reaches_the_map_and_its_legend_and_the_keyboard_toggles_a_layer(
     _tab_to(page, frame, lambda a: a[0] == "SUMMARY" and "Legend" in a[3])
     page.keyboard.press("Enter")
     assert frame.locator(".sm-legend details").first.get_attribute("open") is not None
-    _tab_to(page, frame, lambda a: a[2] == "Show Strike zones")
+    _tab_to(page, frame, lambda a: a[2].startswith("Show Strike zones"))
     zones = '.leaflet-overlay-pane path[stroke="#b30000"]'
     before = frame.locator(zones).count()
     assert before > 0
@@ -133,8 +133,13 @@ def test_a_390_px_phone_shows_the_map_first_the_card_below_and_no_side_scroll(
         "() => [document.documentElement.scrollWidth, window.innerWidth]"
     )
     assert widths[0] <= widths[1], widths
-    legend = frame.locator(".sm-legend").bounding_box()
-    assert legend["x"] >= 0 and legend["x"] + legend["width"] <= map_box["width"]
+    # The map's own controls fit inside the map.
+    inside = frame.evaluate(
+        """() => ['.sm-legend', '.sm-views', '.leaflet-control-zoom'].map(s => {
+          const r = document.querySelector(s).getBoundingClientRect();
+          return r.left >= 0 && r.right <= window.innerWidth; })"""
+    )
+    assert inside == [True, True, True]
     context.close()
 
 
