@@ -126,7 +126,7 @@ def test_area_only_events_have_no_pin(payload, catalogue):
     assert classes["GOO-KOKUKA"] == "P3"  # at sea: its ring, no dot
     engine = ENGINE_SOURCE.read_text()
     # The engine draws a dot only for classes outside areaClasses.
-    assert "if (!area && role !== \"spanning\")" in engine
+    assert 'if (!area && role !== "spanning")' in engine
     assert shell_options({}, tiles=False)["areaClasses"] == ["P3", "P4", "P5", "P6"]
 
 
