@@ -149,20 +149,6 @@ def _render_map(layers: dict, shown: dict, state: ViewState, ids, loaded: Upload
     return view.with_map_report(replace(state, **keys), report)
 
 
-def _render_player(layers: dict, shown: dict, state: ViewState, ids, loaded):
-    """The playback controls (each reruns the page), then the map."""
-    frames, play = controls.begin(ss, shown["events"], state, warn=st.warning)
-    row = controls.controls(ss, frames)
-    for column, (element, kwargs) in zip(st.columns(len(row)), row, strict=True):
-        getattr(column, element)(**kwargs)
-    ss.update(_in_main=True, _running=play.playing)
-    draw = st.fragment(_render_map, run_every=play.speed) if play.playing else None
-    with nullcontext() if draw else st.container():  # the map stays in its place
-        state = (draw or _render_map)(layers, shown, state, ids, loaded)
-    ss["_in_main"] = False
-    return state
-
-
 def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
     labels = card.event_labels(all_events)
     pick = st.selectbox(
@@ -227,10 +213,17 @@ def main() -> None:
     except StrikeMapError as exc:
         _render_failure(failures.build_failure(exc, shared.shown_source(source)))
         return
-    shown = filters.apply_view(layers, state)
+    shown, ids = filters.apply_view(layers, state), options.event_ids
     map_column, card_column = st.columns([3, 2])
-    with map_column:
-        state = _render_player(layers, shown, state, options.event_ids, (source, data))
+    with map_column:  # the map, then the playback controls (each reruns the page)
+        frames, play = controls.begin(ss, shown["events"], state, warn=st.warning)
+        draw = st.fragment(_render_map, run_every=play.speed) if play.playing else None
+        with nullcontext() if draw else st.container():  # the map stays in place
+            state = (draw or _render_map)(layers, shown, state, ids, (source, data))
+        ss["_in_main"] = False
+        row = controls.controls(ss, frames)
+        for column, (element, kw) in zip(st.columns(len(row)), row, strict=True):
+            getattr(column, element)(**kw)
     with card_column:
         _render_card(shown, layers["events"])
         if url:

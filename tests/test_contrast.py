@@ -101,3 +101,10 @@ def test_all_text_on_the_map_is_4_5_to_1_on_its_panel():
             continue
         for ground in (panel, PANEL, *MAP_GROUNDS.values()):
             assert ratio(colour, ground) >= 4.5, (selector, colour, ground)
+
+
+def test_the_keyboard_focus_ring_stands_out_3_to_1():
+    ring = re.search(r"focus-visible \{ outline: \d+px solid (#\w+)", PAGE_CSS)
+    assert ring is not None
+    for ground in (PANEL, "#ffffff", *MAP_GROUNDS.values()):
+        assert ratio(ring.group(1), ground) >= 3.0

@@ -119,9 +119,8 @@ def test_area_only_events_have_no_pin(payload, catalogue):
     assert not set(classes) & strikes  # the strikes are drawn as their zones
     assert classes["GOO-KOKUKA"] == "P3"  # at sea: its ring, no dot
     engine = ENGINE_SOURCE.read_text()
-    # The engine draws a dot only for classes outside areaClasses (and never
-    # for an event drawn across its week or month in playback).
-    assert "if (!area &&" in engine
+    # The engine draws a dot only for classes outside areaClasses.
+    assert 'if (!area && role !== "spanning")' in engine
     assert shell_options({}, tiles=False)["areaClasses"] == ["P3", "P4", "P5", "P6"]
 
 

@@ -32,6 +32,8 @@ from layers.page.playback import (
 #: rerun (so the timer does not step as well), and the link's notice.
 PLAY, FRAMES, ACTED, NOTICE = "_play", "_frames", "_play_acted", "_play_notice"
 STEP_KEY, SPEED_KEY = "play_step", "play_speed"
+#: Whether the whole page is running (not the map alone), and playing in it.
+IN_MAIN, RUNNING = "_in_main", "_running"
 
 
 def begin(
@@ -55,7 +57,10 @@ def begin(
             ss[NOTICE] = f"Link parameter ignored: {markdown_text(notice)}"
     if notice := ss.get(NOTICE):
         warn(notice)
-    return advance(ss, events, in_main=True)
+    frames, play = advance(ss, events, in_main=True)
+    # The whole page runs now; a timer runs only the map while playing.
+    ss.update({IN_MAIN: True, RUNNING: play.playing})
+    return frames, play
 
 
 def _clamped(play: Playback, count: int) -> Playback:
@@ -168,7 +173,7 @@ def frame_view(
     Returns the layers drawn, the frame for the map (None: all events) and the
     view state's playback pieces with ``playing``, to be popped by the caller.
     """
-    frames, play = advance(ss, shown["events"], in_main=ss["_in_main"])
+    frames, play = advance(ss, shown["events"], in_main=ss[IN_MAIN])
     pieces = {**keys(play, frames), "playing": play.playing}
     if play.index is None:
         return shown, None, pieces

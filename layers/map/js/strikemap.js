@@ -478,6 +478,27 @@
     box.appendChild(list);
     L.popup({ maxWidth: 320, autoPanPadding: [20, 20], className: "sm-popup" })
       .setLatLng(e.latlng).setContent(box).openOn(map);
+    // From the keyboard, the first choice takes the focus (Tab moves on).
+    if (e.keyboard) {
+      var first = box.querySelector("button");
+      if (first) first.focus();
+    }
+  }
+
+  /* The keyboard's click: with the map itself focused (arrow keys pan, +/-
+   * zoom), Enter or Space picks what lies under the centre cross. */
+  function keyboardPicks(state) {
+    var map = state.map;
+    var box = map.getContainer();
+    var cross = el("div", "sm-cross");
+    cross.setAttribute("aria-hidden", "true");
+    box.appendChild(cross);
+    box.addEventListener("keydown", function (ev) {
+      if (ev.target !== box || SM.measuring) return;
+      if (ev.key !== "Enter" && ev.key !== " ") return;
+      ev.preventDefault();
+      onClick(state, { latlng: map.getCenter(), keyboard: true });
+    });
   }
 
   /* ---- Controls: the legend (with the layer switches) and the view buttons. */
@@ -517,6 +538,13 @@
           box.checked = !state.hidden[row.layer];
           box.setAttribute("aria-label", "Show " + row.text);
           box.dataset.layer = row.layer;
+          // Space toggles a checkbox; Enter does too here, as on the summary.
+          box.addEventListener("keydown", function (ev) {
+            if (ev.key === "Enter") {
+              ev.preventDefault();
+              box.click();
+            }
+          });
           box.addEventListener("change", function () {
             state.hidden[row.layer] = !box.checked;
             applyVisibility(state);
@@ -606,6 +634,10 @@
     return !!(SM.state && SM.state.drawn && SM.state.pending === 0);
   };
 
+  var KEYS_HELP = "Arrow keys pan, plus and minus zoom, Enter opens the card " +
+    "of what is under the centre cross; the events table below the map lists " +
+    "every event.";
+
   SM.init = function (map, opts) {
     var state = {
       map: map, opts: opts, hidden: {}, layers: {}, items: [], selected: "",
@@ -628,11 +660,12 @@
     viewsControl(state);
     statusControl(state);
     map.on("click", function (e) { if (!SM.measuring) onClick(state, e); });
+    keyboardPicks(state);
     map.on("moveend", function () { report(state); });
     try {
       if (window.frameElement) window.frameElement.setAttribute("title", opts.title);
     } catch (err) { /* a cross-origin frame keeps its title */ }
-    map.getContainer().setAttribute("aria-label", opts.title);
+    map.getContainer().setAttribute("aria-label", opts.title + ". " + KEYS_HELP);
     SM.state = state;
     report(state);
     return state;
