@@ -47,11 +47,14 @@ class PartialRead:
         ``column``, ``value`` (the cell as the file has it) and ``reason``.
     rows
         How many data rows the file has.
+    data
+        The valid rows as a file of the same format (the bytes read last).
     """
 
     catalogue: Catalogue
     refused: pd.DataFrame
     rows: int
+    data: bytes = b""
 
     @property
     def refused_rows(self) -> int:
@@ -107,7 +110,7 @@ def read_valid_rows(
                 raise CatalogueError(name, "no row is valid; " + str(exc)) from None
             continue
         rows = len(frame) if frame is not None else len(catalogue.events)
-        return PartialRead(catalogue, refused.reset_index(drop=True), rows)
+        return PartialRead(catalogue, refused.reset_index(drop=True), rows, current)
     raise CatalogueError(name, "still has bad rows after setting aside the others")
 
 
