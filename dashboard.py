@@ -24,6 +24,7 @@ from layers.page import playback_controls as controls
 from layers.page.downloads import Provenance, downloads
 from layers.page.files import Source, Upload
 from layers.page.find import find_widget, map_target
+from layers.page.refused import chosen, offer_widgets, show
 from layers.page.view import Options, ViewState
 from layers.params import LayerInputs, LayerParams
 from layers.registry import LAYER_NAMES, build_layers
@@ -64,17 +65,16 @@ def _render_failure(failure: failures.Failure) -> None:
 
 def _render_upload(base: Source) -> Upload:
     """A file kept in this session only; one that cannot be read is named."""
-    bar = st.sidebar
-    bar.header(text.UPLOAD_HEADER)
-    file = bar.file_uploader(**text.UPLOADER)
-    mode = bar.radio(**text.UPLOAD_MODE)
-    upload = (file.name, file.getvalue(), mode) if file is not None else None
+    (bar := st.sidebar).header(text.UPLOAD_HEADER)
+    file, mode = bar.file_uploader(**text.UPLOADER), bar.radio(**text.UPLOAD_MODE)
+    upload = chosen(file, mode, ss)  # its valid rows only, if the user asked
     (source, data), new = files.upload_source(ss.get("_upload"), base, upload)
     if new:
         try:
             _inputs(source, data)
         except StrikeMapError as exc:
             bar.error(text.upload_failed(file.name, exc))
+            show(bar, offer_widgets(file, ss))  # counts, refused rows, "Load ..."
             return ss.get("_upload", (base, None))
         ss.pop("_start", None)  # the filters follow the new events
         st.query_params.clear()

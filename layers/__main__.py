@@ -12,12 +12,15 @@ from layers.catalogue import (
     FORMATS as CATALOGUE_FORMATS,
 )
 from layers.catalogue import (
+    Catalogue,
     read_catalogue,
     resolve_catalogue_path,
     write_catalogue,
 )
 from layers.catalogue.evidence import check_sources
 from layers.catalogue.evidence import report_lines as source_lines
+from layers.catalogue.partial import read_path
+from layers.catalogue.partial import report_lines as partial_lines
 from layers.catalogue.reference import read_reference
 from layers.catalogue.store import db_cli
 from layers.export import FORMATS, export_layers
@@ -63,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         help="comma-separated layer names (default: all)",
     )
     export.add_argument("--format", default="geojson", choices=FORMATS, dest="fmt")
+    _skip_flag(export)
     export.add_argument(
         "--catalogue",
         type=Path,
@@ -93,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     convert.add_argument("source", type=Path, metavar="IN", help="catalogue to read")
+    _skip_flag(convert)
     convert.add_argument(
         "--out", required=True, type=Path, metavar="OUT", help="folder to write"
     )
@@ -126,6 +131,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _skip_flag(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="read an ACLED or UCDP file's valid rows, listing each refused row",
+    )
+
+
+def _read(path: Path, skip_bad_rows: bool) -> Catalogue:  # noqa: FBT001
+    catalogue, partial = read_path(path, skip_bad_rows=skip_bad_rows)
+    for line in partial_lines(partial) if partial else ():
+        print(line)
+    return catalogue
+
+
 def _sources(args: argparse.Namespace) -> int:
     path = args.catalogue or resolve_catalogue_path(argv=())
     try:
@@ -155,7 +175,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _convert(args: argparse.Namespace) -> int:
     try:
-        catalogue = read_catalogue(args.source)
+        catalogue = _read(args.source, args.skip_bad_rows)
     except StrikeMapError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -212,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.database:  # the shared catalogue instead of a file
             catalogue, version = db_cli.read_from_database(args.database)
         else:
-            catalogue = read_catalogue(catalogue)
+            catalogue = _read(catalogue, args.skip_bad_rows)
         inputs = LayerInputs(read_reference(), catalogue)
         layers = build_layers(inputs, params, names)
         selected = {name: layers[name] for name in names}

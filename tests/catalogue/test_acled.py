@@ -70,15 +70,33 @@ def test_governorate_spellings_match_the_reference(acled_catalogue):
     assert "admin1:Dayr Az Zawr" in syria["constraints"]
 
 
-def test_unknown_province_is_listed_not_drawn():
+def test_unknown_province_is_the_area_its_point_lies_in_and_says_so():
     text = ACLED.read_text(encoding="utf-8").replace(
         "Iraq,Al Anbar,Ramadi,,Ramadi", "Iraq,Nowhere Province,Ramadi,,Ramadi"
     )
     events = to_tables(text.encode(), name="acled.csv").events.set_index("event_id")
     event = events.loc["IRQX0002"]
+    # ACLED's point is Ramadi, the capital of Al-Anbar: drawn as Al-Anbar.
+    assert event["precision_class"] == "P4"
+    assert event["constraints"] == "country:IRQ; admin1:Al-Anbar"
+    assert "'Nowhere Province' matched no reference area" in event["notes"]
+    assert "Al-Anbar is the area its point lies in" in event["notes"]
+
+
+def test_province_at_sea_is_listed_not_drawn():
+    text = ACLED.read_text(encoding="utf-8").replace(
+        "Iraq,Al Anbar,Ramadi,,Ramadi", "Iraq,Nowhere Province,Ramadi,,Ramadi"
+    )
+    lines = text.splitlines()
+    row = next(k for k, line in enumerate(lines) if line.startswith("IRQX0002,"))
+    header = lines[0].split(",")
+    cells = lines[row].split(",")
+    cells[header.index("latitude")], cells[header.index("longitude")] = "29.9", "48.9"
+    lines[row] = ",".join(cells)
+    events = to_tables("\n".join(lines).encode(), name="acled.csv").events
+    event = events.set_index("event_id").loc["IRQX0002"]
     assert event["precision_class"] == "P6"
-    assert event["constraints"] == "country:IRQ"
-    assert "not among the reference outlines" in event["notes"]
+    assert "listed as country-only, not drawn" in event["notes"]
 
 
 def test_time_precision_becomes_a_date_span(acled_catalogue):

@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from layers.catalogue.importers.areas import Placement, place, reference_frames
+from layers.catalogue.importers import places
+from layers.catalogue.importers.areas import Placement, place
 from layers.catalogue.importers.columns import (
     native_codes,
     radius_text,
@@ -20,7 +21,6 @@ from layers.catalogue.importers.columns import (
 )
 from layers.catalogue.importers.dates import iso_dates
 from layers.catalogue.importers.mapped import ColumnMapping, Parsed
-from layers.catalogue.importers.names import admin1_names, country_codes
 from layers.catalogue.importers.native import (
     Tables,
     claims_frame,
@@ -162,6 +162,9 @@ def _build(parsed: Parsed) -> Tables:
         lambda v: f"'{v}' is not a count of deaths; expected a whole number, 0 or more",
         frame["fatalities"],
     )
+    parsed.country = places.countries(
+        frame, problems, column="country", code_column="iso", code_kind="iso_numeric"
+    )
     problems.raise_if_any()
     sources, event_sources, outlet_count = dataset_sources(
         frame["source"],
@@ -190,11 +193,11 @@ def _build(parsed: Parsed) -> Tables:
     return Tables(events, claims, sources)
 
 
-def _placement(parsed: Parsed) -> tuple[Placement, pd.Series]:
+def _placement(parsed: Parsed) -> tuple[Placement, places.Where]:
     frame, geo = parsed.frame, parsed.codes["geo_precision"]
-    _, admin1 = reference_frames()
-    country = country_codes(frame["country"], frame["iso3"])
-    admin1_ref = admin1_names(frame["admin1"], country, admin1)
+    country = parsed.country
+    found = places.where(frame["admin1"], country, parsed.lon, parsed.lat)
+    admin1_ref = found.admin1
     placed = place(
         geo.map({k: v[0] for k, v in GEO_PRECISION.items()}).astype(str),
         geo.map({k: v[1] for k, v in GEO_PRECISION.items()}).astype(float),
@@ -202,10 +205,12 @@ def _placement(parsed: Parsed) -> tuple[Placement, pd.Series]:
         parsed.lat,
         country,
         admin1_ref,
+        area_key=found.key,
+        shapes=found.shapes,
         province=geo == 3,
         source="ACLED",
     )
-    return placed, admin1_ref
+    return placed, found
 
 
 def _events(
@@ -216,7 +221,9 @@ def _events(
 ) -> pd.DataFrame:
     frame = parsed.frame
     geo, time = parsed.codes["geo_precision"], parsed.codes["time_precision"]
-    placed, admin1_ref = _placement(parsed)
+    placed, found = _placement(parsed)
+    admin1_ref = found.admin1
+    by_position = places.fallback_notes(found, frame["admin1"], label="ACLED's admin1")
     province = geo == 3
     start, end, native_time = _date_spans(parsed.dates["event_date"], time)
     location = frame["location"].where(frame["location"] != "", frame["admin1"])
@@ -256,7 +263,7 @@ def _events(
             "constraints": placed.constraints,
             "confidence": np.where(outlet_count >= 2, "fair", "weak"),
             "description": frame["notes"],
-            "notes": notes,
+            "notes": notes + by_position,
             "source_ids": event_sources,
             "_row": frame["_row"],
         },
@@ -306,8 +313,8 @@ def _notes(
         "Location: ACLED geo_precision 3 (only the province is known), but the "
         "province '"
         + frame["admin1"][listed_only]
-        + "' is not among the reference outlines (Iraq and Syria): listed as "
-        "country-only, not drawn."
+        + "' matches no reference admin-1 area and its point lies in none of "
+        "its country's: listed as country-only, not drawn."
     )
     actors = ("ACLED actors (not directional): " + frame["actor1"]).where(
         frame["actor1"] != "", ""

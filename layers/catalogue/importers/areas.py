@@ -6,7 +6,7 @@ a circle never cuts the area it stands for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -18,10 +18,19 @@ from pyproj import Geod
 from geo.crs import WGS84, aeqd_crs
 from layers.catalogue.model import PRECISION_CLASSES
 from layers.catalogue.reference import REFERENCE_DIR, read_reference_file
+from layers.catalogue.world import shipped_world
 
 _GEOD = Geod(ellps="WGS84")
 #: Computed radii are rounded up to this (metres), so a circle never cuts its area.
 ROUND_UP_M = 1_000.0
+
+
+def outline_countries() -> gpd.GeoDataFrame:
+    """Every country outline: the regional one where it has it, else the world's."""
+    regional, _ = reference_frames()
+    world = shipped_world().countries[["iso_a3", "geometry"]]
+    both = pd.concat([regional[["iso_a3", "geometry"]], world], ignore_index=True)
+    return gpd.GeoDataFrame(both.drop_duplicates("iso_a3"), crs=world.crs)
 
 
 def reference_frames() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -138,6 +147,8 @@ def place(
     country: pd.Series,
     admin1_ref: pd.Series,
     *,
+    area_key: pd.Series,
+    shapes: Mapping[str, shapely.Geometry],
     province: pd.Series,
     source: str,
 ) -> Placement:
@@ -152,6 +163,8 @@ def place(
         The source's coordinates.
     country, admin1_ref
         Reference country code and admin-1 name ("" when not in the reference).
+    area_key, shapes
+        Each row's key of its admin-1 outline in *shapes* ("" when none).
     province
         Rows whose source code means "only the province is known". Those
         whose province is in the reference become P4: anchored at the centre
@@ -162,22 +175,14 @@ def place(
     source
         The dataset's name, for the candidate label.
     """
-    countries, admin1 = reference_frames()
+    countries = outline_countries()
     klass, radius = klass.copy(), radius.copy()
-    drawn = province & (admin1_ref != "")
-    klass[drawn], klass[province & (admin1_ref == "")] = "P4", "P6"
+    drawn = province & (area_key != "")
+    klass[drawn], klass[province & (area_key == "")] = "P4", "P6"
     anchor_lon, anchor_lat, candidates, location = _provinces(
-        drawn, radius, lon, lat, admin1_ref, admin1, source=source
+        drawn, radius, lon, lat, (admin1_ref, area_key), shapes, source=source
     )
-    wide = radius.isna()
-    if wide.any():
-        anchors = pd.DataFrame(
-            {"lon": lon[wide], "lat": lat[wide], "country": country[wide]}
-        )
-        caps = klass[wide].map(lambda k: PRECISION_CLASSES[k].max_radius_m)
-        radius[wide] = np.minimum(
-            country_radii(countries, anchors, float(caps.max())), caps
-        )
+    _country_wide(radius, klass, lon, lat, country, countries)
     constraints = _constraints(klass, country, admin1_ref, countries)
     return Placement(
         klass,
@@ -189,6 +194,26 @@ def place(
         location,
         country,
     )
+
+
+def _country_wide(
+    radius: pd.Series,
+    klass: pd.Series,
+    lon: pd.Series,
+    lat: pd.Series,
+    country: pd.Series,
+    countries: gpd.GeoDataFrame,
+) -> None:
+    """Fill the radii that come from a country's outline (in place)."""
+    wide = radius.isna()
+    if wide.any():
+        anchors = pd.DataFrame(
+            {"lon": lon[wide], "lat": lat[wide], "country": country[wide]}
+        )
+        caps = klass[wide].map(lambda k: PRECISION_CLASSES[k].max_radius_m)
+        radius[wide] = np.minimum(
+            country_radii(countries, anchors, float(caps.max())), caps
+        )
 
 
 def _constraints(
@@ -215,8 +240,8 @@ def _provinces(
     radius: pd.Series,
     lon: pd.Series,
     lat: pd.Series,
-    admin1_ref: pd.Series,
-    admin1: gpd.GeoDataFrame,
+    names: tuple[pd.Series, pd.Series],
+    shapes: Mapping[str, shapely.Geometry],
     *,
     source: str,
 ) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
@@ -227,16 +252,17 @@ def _provinces(
     Anchor longitudes and latitudes, candidates (the source's point, kept)
     and location text, aligned with *drawn*.
     """
+    admin1_ref, area_key = names
     anchor_lon, anchor_lat = lon.copy(), lat.copy()
     candidates = pd.Series("", index=drawn.index)
     location = pd.Series("", index=drawn.index)
     location[drawn] = "the centre of the " + admin1_ref[drawn] + " governorate"
     if not drawn.any():
         return anchor_lon, anchor_lat, candidates, location
-    circles = governorate_circles(admin1, admin1_ref[drawn])
-    names = admin1_ref[drawn]
-    anchor_lon[drawn] = names.map(lambda n: circles[n].lon)
-    anchor_lat[drawn] = names.map(lambda n: circles[n].lat)
+    keys = area_key[drawn]
+    circles = {k: enclosing_circle(shapes[k]) for k in set(keys)}
+    anchor_lon[drawn] = keys.map(lambda n: circles[n].lon)
+    anchor_lat[drawn] = keys.map(lambda n: circles[n].lat)
     # The circle must also hold the source's own point (kept as a candidate).
     _, _, to_source = _GEOD.inv(
         anchor_lon[drawn].to_numpy(),
@@ -244,7 +270,7 @@ def _provinces(
         lon[drawn].to_numpy(),
         lat[drawn].to_numpy(),
     )
-    outline = names.map(lambda n: circles[n].radius_m).to_numpy()
+    outline = keys.map(lambda n: circles[n].radius_m).to_numpy()
     radius[drawn] = np.ceil(np.maximum(outline, to_source * 1.001) / ROUND_UP_M)
     radius[drawn] *= ROUND_UP_M
     candidates[drawn] = (

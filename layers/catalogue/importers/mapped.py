@@ -45,6 +45,8 @@ class Parsed:
         The coordinates as floats (NaN where bad).
     defaulted
         Coded columns the file lacked, filled with the mapping's default.
+    country
+        Each row's reference country, once ``build`` has resolved it.
     """
 
     frame: pd.DataFrame
@@ -55,6 +57,7 @@ class Parsed:
     lat: pd.Series
     lon: pd.Series
     defaulted: tuple[str, ...] = ()
+    country: pd.Series = field(default_factory=lambda: pd.Series(dtype=str))
 
 
 @dataclass(frozen=True)

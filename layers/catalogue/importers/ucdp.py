@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from layers.catalogue.importers.areas import Placement, place, reference_frames
+from layers.catalogue.importers import places
+from layers.catalogue.importers.areas import Placement, place
 from layers.catalogue.importers.columns import (
     native_codes,
     radius_text,
@@ -21,7 +22,6 @@ from layers.catalogue.importers.columns import (
 )
 from layers.catalogue.importers.dates import iso_dates
 from layers.catalogue.importers.mapped import ColumnMapping, Parsed
-from layers.catalogue.importers.names import admin1_names, country_codes
 from layers.catalogue.importers.native import (
     Tables,
     claims_frame,
@@ -168,6 +168,9 @@ def _build(parsed: Parsed) -> Tables:
         frame["date_end"],
     )
     counts = _counts(frame, problems)
+    parsed.country = places.countries(
+        frame, problems, column="country", code_column="country_id", code_kind="gw"
+    )
     problems.raise_if_any()
     sources, event_sources, outlet_count = dataset_sources(
         frame["source_article"],
@@ -183,11 +186,11 @@ def _build(parsed: Parsed) -> Tables:
     return Tables(events, claims, sources)
 
 
-def _placement(parsed: Parsed) -> tuple[Placement, pd.Series]:
+def _placement(parsed: Parsed) -> tuple[Placement, places.Where]:
     frame, where = parsed.frame, parsed.codes["where_prec"]
-    _, admin1 = reference_frames()
-    country = country_codes(frame["country"])
-    admin1_ref = admin1_names(frame["adm_1"], country, admin1)
+    country = parsed.country
+    found = places.where(frame["adm_1"], country, parsed.lon, parsed.lat)
+    admin1_ref = found.admin1
     radius = where.map({k: v[1] for k, v in WHERE_PREC.items()}).astype(float)
     stated = stated_radius_m(frame["where_description"])
     area = where == 2
@@ -201,10 +204,12 @@ def _placement(parsed: Parsed) -> tuple[Placement, pd.Series]:
         parsed.lat,
         country,
         admin1_ref,
+        area_key=found.key,
+        shapes=found.shapes,
         province=where == 4,
         source="UCDP",
     )
-    return placed, admin1_ref
+    return placed, found
 
 
 def _events(
@@ -212,7 +217,9 @@ def _events(
 ) -> pd.DataFrame:
     frame = parsed.frame
     where, date_prec = parsed.codes["where_prec"], parsed.codes["date_prec"]
-    placed, admin1_ref = _placement(parsed)
+    placed, found = _placement(parsed)
+    admin1_ref = found.admin1
+    by_position = places.fallback_notes(found, frame["adm_1"], label="UCDP's adm_1")
     geo_cell, where_cell = native_codes(
         placed.klass, acled=pd.Series("", index=frame.index), ucdp=frame["where_prec"]
     )
@@ -221,8 +228,8 @@ def _events(
     sides = frame["side_a"] + " - " + frame["side_b"]
     who = frame["dyad_name"].where(frame["dyad_name"] != "", sides.str.strip(" -"))
     place_name = frame["where_coordinates"]
-    for fallback in (frame["adm_1"], frame["country"]):
-        place_name = place_name.where(place_name != "", fallback)
+    for spare in (frame["adm_1"], frame["country"]):
+        place_name = place_name.where(place_name != "", spare)
     return events_frame(
         {
             "event_id": "UCDP-" + frame["id"],
@@ -247,7 +254,8 @@ def _events(
             "description": frame["source_headline"].where(
                 frame["source_headline"] != "", frame["where_description"]
             ),
-            "notes": _notes(frame, where, date_prec, placed.klass, placed.radius),
+            "notes": _notes(frame, where, date_prec, placed.klass, placed.radius)
+            + by_position,
             "source_ids": event_sources,
             "_row": frame["_row"],
         },
