@@ -234,6 +234,19 @@ def build_shell(
         )
     if view not in VIEWS:
         raise ValueError(f"unknown view '{view}'; expected one of {', '.join(VIEWS)}")
+    fmap = _bare_map(urls)
+    if basemap != "None":
+        _tiles(basemap).add_to(fmap)
+    options = shell_options(context, tiles=basemap != "None", hidden=hidden)
+    Engine(options, urls).add_to(fmap)
+    south_west, north_east = VIEWS[view]
+    fmap.fit_bounds([list(south_west), list(north_east)])
+    _stabilise_ids(fmap)
+    return fmap
+
+
+def _bare_map(urls: AssetUrls) -> folium.Map:
+    """A map with no layer yet: local Leaflet, the page's CSS, the hatch pattern."""
     fmap = folium.Map(
         location=None,
         tiles=None,
@@ -247,21 +260,19 @@ def build_shell(
     fmap.get_root().header.add_child(Element(PAGE_CSS))
     fmap.get_root().html.add_child(Element(HATCH_SVG))
     _IconPath(urls.images).add_to(fmap)
-    if basemap != "None":
-        provider = TILE_PROVIDERS[basemap]
-        folium.TileLayer(
-            tiles=provider.build_url(),
-            attr=provider.html_attribution,
-            name=basemap,
-            max_zoom=int(provider.get("max_zoom", 18)),
-            control=False,
-        ).add_to(fmap)
-    options = shell_options(context, tiles=basemap != "None", hidden=hidden)
-    Engine(options, urls).add_to(fmap)
-    south_west, north_east = VIEWS[view]
-    fmap.fit_bounds([list(south_west), list(north_east)])
-    _stabilise_ids(fmap)
     return fmap
+
+
+def _tiles(basemap: str) -> folium.TileLayer:
+    """The tile layer of *basemap*, a key of ``TILE_PROVIDERS``."""
+    provider = TILE_PROVIDERS[basemap]
+    return folium.TileLayer(
+        tiles=provider.build_url(),
+        attr=provider.html_attribution,
+        name=basemap,
+        max_zoom=int(provider.get("max_zoom", 18)),
+        control=False,
+    )
 
 
 class _IconPath(MacroElement):
