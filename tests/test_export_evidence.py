@@ -154,7 +154,7 @@ def test_manifest_script_keeps_hostile_text_as_data():
 
 def test_single_geojson_download_carries_facts_and_time(hostile_downloads):
     _, state, items = hostile_downloads
-    doc = json.loads(items["events.geojson"].make())
+    doc = json.loads(items["events_W10km_D25km.geojson"].make())
     facts = doc["strikemap"]
     assert facts["settings"]["format"] == "geojson"
     assert facts["settings"]["filters"]["countries"] == list(state.countries)
