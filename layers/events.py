@@ -41,7 +41,7 @@ def _g(values: pd.Series) -> np.ndarray:
 
 
 def _site_derivations(events: pd.DataFrame) -> pd.Series:
-    return (
+    words: pd.Series = (
         "Point: the published coordinate of "
         + events["location"].astype(str)
         + " ("
@@ -51,10 +51,11 @@ def _site_derivations(events: pd.DataFrame) -> pd.Series:
         + "); the event lies "
         "within " + _g(events["uncertainty_m"] / 1000) + " km of it."
     )
+    return words
 
 
 def _disc_derivations(events: pd.DataFrame) -> pd.Series:
-    return (
+    words: pd.Series = (
         "Geodesic disc of " + _g(events["uncertainty_m"] / 1000) + " km around the "
         "anchor ("
         + events["location"].astype(str)
@@ -65,6 +66,7 @@ def _disc_derivations(events: pd.DataFrame) -> pd.Series:
         + "); the site is somewhere inside and its "
         "position is not known."
     )
+    return words
 
 
 def _polygonal(geometries: np.ndarray) -> np.ndarray:
@@ -101,8 +103,9 @@ def _cut_areas(
     radius_names = pd.Series(
         "within " + _g(events["uncertainty_m"] / 1000) + " km of ", index=events.index
     ) + events["location"].astype(str)
-    for text, rows in texts.groupby(texts, sort=False).indices.items():
-        areas = constraint_regions(text, inputs, deps)
+    for text, found in texts.groupby(texts, sort=False).indices.items():
+        rows = np.asarray(found, dtype=np.int64)
+        areas = constraint_regions(str(text), inputs, deps)
         region = shapely.intersection_all(list(areas.values()))
         shapely.prepare(region)
         inside = shapely.contains_properly(region, discs[rows])

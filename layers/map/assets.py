@@ -18,6 +18,7 @@ import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import xstatic.pkg.leaflet as xs_leaflet
 
@@ -108,7 +109,7 @@ def install_static_assets(static_dir: Path) -> list[Path]:
 
 
 def install_context(
-    static_dir: Path, context: Mapping[str, Mapping[str, dict]]
+    static_dir: Path, context: Mapping[str, Mapping[str, dict[str, Any]]]
 ) -> dict[str, dict[str, str]]:
     """Write the context layers as JSON files the browser fetches once and caches.
 
@@ -135,7 +136,9 @@ def install_context(
     return urls
 
 
-def install_data(static_dir: Path, data: Mapping[str, dict]) -> dict[str, str]:
+def install_data(
+    static_dir: Path, data: Mapping[str, dict[str, Any]]
+) -> dict[str, str]:
     """Write each layer's full data as a file the browser fetches once.
 
     Named like the context files (content hash), so a width or catalogue seen

@@ -13,10 +13,12 @@ set with ``textContent`` there; nothing from data becomes template source.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
+from typing import Any, cast
 
 import folium
-from branca.element import Element, JavascriptLink, MacroElement
+from branca.element import Element, Figure, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
@@ -65,9 +67,10 @@ class _Text(Element):
         return self.text
 
 
-def _add_script_as_text(element: MacroElement, kwargs: dict) -> None:
+def _add_script_as_text(element: MacroElement, kwargs: dict[str, Any]) -> None:
     script = element._template.module.script(element, kwargs)
-    element.get_root().script.add_child(_Text(script), name=element.get_name())
+    root = cast(Figure, element.get_root())  # folium renders into a Figure
+    root.script.add_child(_Text(script), name=element.get_name())
 
 
 class Engine(JSCSSMixin, MacroElement):
@@ -82,16 +85,18 @@ class Engine(JSCSSMixin, MacroElement):
     )
 
     def __init__(self, options: Mapping[str, object], urls: AssetUrls) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca: untyped
         self._name = "Engine"
         self.options = script_json(options)
         self.default_js = [("strikemap", urls.engine), ("measure", urls.measure)]
         self.default_css = []
 
-    def render(self, **kwargs: object) -> None:
+    # branca's MacroElement.render returns None; its base Element's is typed str.
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
         """Link the engine's script in the page head; add the set-up call."""
+        root = cast(Figure, self.get_root())
         for name, url in self.default_js:
-            self.get_root().header.add_child(JavascriptLink(url), name=name)
+            root.header.add_child(JavascriptLink(url), name=name)
         _add_script_as_text(self, kwargs)
 
 
@@ -114,14 +119,14 @@ class DataLayer(folium.FeatureGroup):
         self._name = "FeatureGroup"
         self.payload = script_json(payload)
 
-    def render(self, **kwargs: object) -> None:
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
         """Add the drawing call (the payload is never template source)."""
         _add_script_as_text(self, kwargs)
 
 
 def _context_options(
     sources: Mapping[str, Mapping[str, object]],
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     out = []
     for spec in LAYERS:
         if spec.context and spec.name in sources:
@@ -144,7 +149,7 @@ def shell_options(
     *,
     tiles: bool,
     hidden: Iterable[str] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """The engine's start-up options (JSON-ready).
 
     Parameters
@@ -179,7 +184,7 @@ def _stabilise_ids(root: folium.Map) -> None:
     # the map instead of rebuilding it on every rerun.
     counter = 0
 
-    def walk(element) -> None:
+    def walk(element: Element) -> None:
         nonlocal counter
         for child in element._children.values():
             counter += 1
@@ -188,7 +193,7 @@ def _stabilise_ids(root: folium.Map) -> None:
 
     root._id = "strikemap"
     walk(root)
-    root._children = dict(
+    root._children = OrderedDict(
         (child.get_name(), child) for child in root._children.values()
     )
 
@@ -234,6 +239,19 @@ def build_shell(
         )
     if view not in VIEWS:
         raise ValueError(f"unknown view '{view}'; expected one of {', '.join(VIEWS)}")
+    fmap = _bare_map(urls)
+    if basemap != "None":
+        _tiles(basemap).add_to(fmap)
+    options = shell_options(context, tiles=basemap != "None", hidden=hidden)
+    Engine(options, urls).add_to(fmap)
+    south_west, north_east = VIEWS[view]
+    fmap.fit_bounds([list(south_west), list(north_east)])
+    _stabilise_ids(fmap)
+    return fmap
+
+
+def _bare_map(urls: AssetUrls) -> folium.Map:
+    """A map with no layer yet: local Leaflet, the page's CSS, the hatch pattern."""
     fmap = folium.Map(
         location=None,
         tiles=None,
@@ -244,24 +262,23 @@ def build_shell(
     )
     fmap.default_js = [("leaflet", urls.js)]
     fmap.default_css = [("leaflet_css", urls.css)]
-    fmap.get_root().header.add_child(Element(PAGE_CSS))
-    fmap.get_root().html.add_child(Element(HATCH_SVG))
+    root = cast(Figure, fmap.get_root())  # a folium.Map renders into a Figure
+    root.header.add_child(Element(PAGE_CSS))
+    root.html.add_child(Element(HATCH_SVG))
     _IconPath(urls.images).add_to(fmap)
-    if basemap != "None":
-        provider = TILE_PROVIDERS[basemap]
-        folium.TileLayer(
-            tiles=provider.build_url(),
-            attr=provider.html_attribution,
-            name=basemap,
-            max_zoom=int(provider.get("max_zoom", 18)),
-            control=False,
-        ).add_to(fmap)
-    options = shell_options(context, tiles=basemap != "None", hidden=hidden)
-    Engine(options, urls).add_to(fmap)
-    south_west, north_east = VIEWS[view]
-    fmap.fit_bounds([list(south_west), list(north_east)])
-    _stabilise_ids(fmap)
     return fmap
+
+
+def _tiles(basemap: str) -> folium.TileLayer:
+    """The tile layer of *basemap*, a key of ``TILE_PROVIDERS``."""
+    provider = TILE_PROVIDERS[basemap]
+    return folium.TileLayer(
+        tiles=provider.build_url(),
+        attr=provider.html_attribution,
+        name=basemap,
+        max_zoom=int(provider.get("max_zoom", 18)),
+        control=False,
+    )
 
 
 class _IconPath(MacroElement):
@@ -276,7 +293,7 @@ class _IconPath(MacroElement):
     )
 
     def __init__(self, path: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca: untyped
         self._name = "IconPath"
         self.path = script_json(path)
 

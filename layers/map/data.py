@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -30,6 +31,7 @@ from layers.map.features import (
     COARSE_TOLERANCE_DEG,
     CONTEXT_TOLERANCE_DEG,
     DATA_DECIMALS,
+    ZoneMemo,
     context_collection,
     layer_data,
     layer_features,
@@ -63,7 +65,9 @@ class MapView:
     zoom: int
 
 
-def prepare_context(layers: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict]:
+def prepare_context(
+    layers: Mapping[str, gpd.GeoDataFrame],
+) -> dict[str, dict[str, Any]]:
     """The context layers at both resolutions, ``{name: {"fine":..., "coarse":...}}``.
 
     This is the costly, never-changing part: compute it once and cache it.
@@ -96,15 +100,15 @@ class PreparedLayers:
     """
 
     layers: Mapping[str, gpd.GeoDataFrame]
-    features: Mapping[str, list[dict]]
+    features: Mapping[str, list[dict[str, Any]]]
     events: Mapping[str, EventColumns]
     #: name -> zone fills made so far, by the rows of the group (a memo).
-    fills: dict[str, dict] = field(default_factory=dict, compare=False)
+    fills: dict[str, ZoneMemo] = field(default_factory=dict, compare=False)
 
 
 def prepare_layers(layers: Mapping[str, gpd.GeoDataFrame]) -> PreparedLayers:
     """Prepare every non-context layer once, to be narrowed per view."""
-    features: dict[str, list[dict]] = {}
+    features: dict[str, list[dict[str, Any]]] = {}
     events: dict[str, EventColumns] = {}
     for spec in LAYERS:
         gdf = layers.get(spec.name)
@@ -124,7 +128,7 @@ def _events_data(
     *,
     limit: int,
     skip_ids: Iterable[str] = (),
-) -> tuple[dict, str]:
+) -> tuple[dict[str, Any], str]:
     not_drawn_mask = shown & np.isin(columns.klass, NOT_DRAWN)
     skip = list(skip_ids)
     keep = shown & ~not_drawn_mask
@@ -164,7 +168,9 @@ def _events_data(
     return data, status.strip()
 
 
-def _hexagons(columns: EventColumns, index: np.ndarray, view: MapView | None) -> dict:
+def _hexagons(
+    columns: EventColumns, index: np.ndarray, view: MapView | None
+) -> dict[str, Any]:
     """H3 counts of the events at *index*, over *view* (all of them without)."""
     lon, lat = columns.point_lon[index], columns.point_lat[index]
     if view is None:
@@ -223,7 +229,7 @@ def view_payload(
     view: MapView | None = None,
     selected: str = "",
     limit: int = MAX_EVENTS,
-) -> dict:
+) -> dict[str, Any]:
     """What the browser draws over the shell for one view.
 
     Parameters
@@ -285,7 +291,7 @@ def _shown_events(
     *,
     limit: int,
     skip_ids: Iterable[str],
-) -> tuple[dict, str]:
+) -> tuple[dict[str, Any], str]:
     """The events of *gdf* in view, from their prepared columns where there are."""
     source = prepared.layers.get(name)
     columns = prepared.events.get(name)
@@ -297,7 +303,7 @@ def _shown_events(
 
 def _shown_features(
     gdf: gpd.GeoDataFrame, spec: LayerSpec, prepared: PreparedLayers
-) -> dict:
+) -> dict[str, Any]:
     """The features of *gdf*, picked from the prepared ones where it is theirs."""
     cached = None
     if spec.name in prepared.features and _selected_from(

@@ -8,6 +8,7 @@ its tooltip from these columns and the words of :func:`tip_header`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -112,7 +113,7 @@ SHAPE_TOLERANCE = 0.0005
 
 def _own_shapes(
     geometries: np.ndarray, radii: np.ndarray
-) -> tuple[list[int], list[dict]]:
+) -> tuple[list[int], list[dict[str, Any]]]:
     """The drawn events' own areas, each distinct one once (events share them).
 
     Returns, per event, the index of its shape in the list (-1: its disc), and
@@ -136,7 +137,7 @@ def _own_shapes(
     return index.tolist(), [shapely.geometry.mapping(g) for g in kept]
 
 
-def tip_header() -> dict:
+def tip_header() -> dict[str, Any]:
     """What the browser needs to word an event's tooltip as the card does."""
     return {
         "labels": [FIELD_LABELS[f] for f in EVENT_TIP_FIELDS],
@@ -147,7 +148,7 @@ def tip_header() -> dict:
     }
 
 
-def columns_data(columns: EventColumns, index: np.ndarray) -> dict:
+def columns_data(columns: EventColumns, index: np.ndarray) -> dict[str, Any]:
     """The events at positions *index* of *columns*, as the engine draws them."""
     types = list(EVENT_COLOURS)
     shape_index, shapes = _own_shapes(columns.shape[index], columns.radius[index])

@@ -10,7 +10,8 @@ add one fill per group, styled by its least precise class.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -21,6 +22,9 @@ from geo.crs import WGS84
 from layers.catalogue.model import PRECISION_CLASSES
 from layers.map.style import FIELD_LABELS
 from layers.registry import LayerSpec
+
+#: Zone fills made so far: the index labels of a group's rows -> its fill.
+ZoneMemo = dict[tuple[Hashable, ...], dict[str, Any]]
 
 #: Display simplification of context layers, in degrees: the fine level (about
 #: 300 m) is under a pixel at the strike-area zoom; the coarse one (about 2 km)
@@ -80,7 +84,9 @@ def rounded(geometries: np.ndarray, decimals: int) -> np.ndarray:
     return shapely.transform(geometries, lambda xy: np.round(xy, decimals))
 
 
-def layer_features(gdf: gpd.GeoDataFrame, spec: LayerSpec, decimals: int) -> list[dict]:
+def layer_features(
+    gdf: gpd.GeoDataFrame, spec: LayerSpec, decimals: int
+) -> list[dict[str, Any]]:
     """Each feature of *gdf* (EPSG:4326) with its label, tooltip, rank and class."""
     tip_fields = [f for f in _tip_fields(spec) if f in gdf.columns]
     records = gdf.drop(columns=gdf.geometry.name).to_dict("records")
@@ -110,14 +116,14 @@ def layer_features(gdf: gpd.GeoDataFrame, spec: LayerSpec, decimals: int) -> lis
     return out
 
 
-def collection(features: list[dict]) -> dict:
+def collection(features: list[dict[str, Any]]) -> dict[str, Any]:
     """*features* as a GeoJSON FeatureCollection."""
     return {"type": "FeatureCollection", "features": features}
 
 
 def context_collection(
     gdf: gpd.GeoDataFrame, tolerance: float, *, decimals: int = CONTEXT_DECIMALS
-) -> dict:
+) -> dict[str, Any]:
     """A quiet reference layer, simplified for display (names only).
 
     Polygons are simplified as a coverage (shared borders stay shared), lines
@@ -148,11 +154,14 @@ def context_collection(
 def _zone_groups(zones: gpd.GeoDataFrame) -> pd.Series:
     for key in ("group_id", "country"):
         if key in zones.columns:
-            return zones[key].fillna("").astype(str)
+            groups: pd.Series = zones[key].fillna("").astype(str)
+            return groups
     return pd.Series([""] * len(zones), index=zones.index)
 
 
-def _zone_fills(zones: gpd.GeoDataFrame, memo: dict | None = None) -> list[dict]:
+def _zone_fills(
+    zones: gpd.GeoDataFrame, memo: ZoneMemo | None = None
+) -> list[dict[str, Any]]:
     """One fill per group of zones, styled by its least precise class.
 
     *memo* (rows of one prepared frame -> fill) keeps each union computed once.
@@ -183,9 +192,9 @@ def _zone_fills(zones: gpd.GeoDataFrame, memo: dict | None = None) -> list[dict]
 def layer_data(
     gdf: gpd.GeoDataFrame,
     spec: LayerSpec,
-    cached: list[dict] | None = None,
-    memo: dict | None = None,
-) -> dict:
+    cached: list[dict[str, Any]] | None = None,
+    memo: ZoneMemo | None = None,
+) -> dict[str, Any]:
     """Features of *gdf*, picked from *cached* by event id when given.
 
     *cached* holds the features of the unfiltered layer *gdf* was selected from;

@@ -14,6 +14,7 @@ area is, and the map says so.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import h3
 import numpy as np
@@ -76,7 +77,7 @@ def hex_counts(
     *,
     bounds: tuple[float, float, float, float],
     zoom: int,
-) -> dict:
+) -> dict[str, Any]:
     """Events per H3 hexagon over *bounds* plus ``MARGIN``.
 
     Each hexagon comes with its most common type.
@@ -104,7 +105,7 @@ def hex_counts(
     # a hexagon whose centre H3 finds inside the polygon asked for.
     pad = 2 * _EDGES_M[res] / 111_320.0
     inside = (lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)
-    out: dict = {"res": res, "cell": [], "ring": [], "n": [], "type": []}
+    out: dict[str, Any] = {"res": res, "cell": [], "ring": [], "n": [], "type": []}
     out.update(rule=AREA_RULE, outside=int((~inside).sum()))
     if not inside.any():
         return out

@@ -9,6 +9,7 @@ in one place: the spec.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from layers.catalogue.model import PRECISION_CLASSES
 from layers.map.style import EVENT_COLOURS, HATCH_ID, PRECISION_DRAWING, SEA_COLOUR
@@ -25,16 +26,16 @@ def swatch_css(style: Mapping[str, object]) -> str:
     colour = style.get("color", "#333333")
     dash = "dashed" if style.get("dashArray") else "solid"
     if style.get("fill", True) is False or "fillColor" not in style:
-        weight = max(float(style.get("weight", 1)), 1)
+        weight = max(float(str(style.get("weight", 1))), 1)
         return f"height:0;border-top:{weight:g}px {dash} {colour}"
-    opacity = min(1.0, max(float(style.get("fillOpacity", 0.2)), 0.2) + 0.2)
+    opacity = min(1.0, max(float(str(style.get("fillOpacity", 0.2))), 0.2) + 0.2)
     return (
         f"background:{style['fillColor']};opacity:{opacity:g};"
         f"border:1px {dash} {colour}"
     )
 
 
-def _zones_rows(spec: LayerSpec) -> list[dict]:
+def _zones_rows(spec: LayerSpec) -> list[dict[str, Any]]:
     style = spec.style
     return [
         {"swatch": swatch_css(style), "text": "district-level zone (P3)"},
@@ -46,7 +47,7 @@ def _zones_rows(spec: LayerSpec) -> list[dict]:
     ]
 
 
-def _events_rows(spec: LayerSpec) -> list[dict]:
+def _events_rows(spec: LayerSpec) -> list[dict[str, Any]]:
     rows = [
         {"swatch": f"background:{colour};border-radius:5px", "text": sub_type}
         for sub_type, colour in EVENT_COLOURS.items()
@@ -66,13 +67,13 @@ def _events_rows(spec: LayerSpec) -> list[dict]:
 _KIND_ROWS = {"zones": _zones_rows, "events": _events_rows}
 
 
-def legend_rows(specs: Iterable[LayerSpec] = LAYERS) -> list[dict]:
+def legend_rows(specs: Iterable[LayerSpec] = LAYERS) -> list[dict[str, Any]]:
     """The legend as rows, top layer first.
 
     Each row is a ``heading``, or a ``text`` with an optional ``swatch`` (CSS)
     and ``layer`` (the name its switch shows or hides).
     """
-    rows: list[dict] = [{"heading": "Layers (tick to show)"}]
+    rows: list[dict[str, Any]] = [{"heading": "Layers (tick to show)"}]
     for spec in reversed(tuple(specs)):
         rows.append(
             {"layer": spec.name, "swatch": swatch_css(spec.style), "text": spec.title}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -33,7 +34,7 @@ REF_EVENTS_LIMIT = 5000
 #: from the catalogue: the only ones shared when the catalogue is an upload.
 SETTINGS_ONLY = frozenset({"euphrates_valley", "border_corridor"})
 
-Install = Callable[[Mapping[str, dict]], Mapping[str, str]]
+Install = Callable[[Mapping[str, dict[str, Any]]], Mapping[str, str]]
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,15 @@ class Shared:
     """
 
     prepared: PreparedLayers
-    data: Mapping[str, dict] = field(default_factory=dict)
+    data: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     urls: Mapping[str, str] = field(default_factory=dict)
 
 
 def shared_data(
     prepared: PreparedLayers, *, names: frozenset[str] | None = None
-) -> dict[str, dict]:
+) -> dict[str, dict[str, Any]]:
     """The full data of each prepared layer (of *names*, default all)."""
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     for spec in LAYERS:
         if spec.context or (names is not None and spec.name not in names):
             continue
@@ -90,10 +91,12 @@ def share(
     return Shared(prepared, data, dict(install(data)))
 
 
-def _picks(items: list[dict], full: list[dict]) -> list[int | dict]:
+def _picks(
+    items: list[dict[str, Any]], full: list[dict[str, Any]]
+) -> list[int | dict[str, Any]]:
     """Each of *items* as its position in *full*, or itself when not there."""
     by_id = {id(feature): i for i, feature in enumerate(full)}
-    out: list[int | dict] = []
+    out: list[int | dict[str, Any]] = []
     for item in items:
         position = by_id.get(id(item))
         if position is None:
@@ -102,7 +105,9 @@ def _picks(items: list[dict], full: list[dict]) -> list[int | dict]:
     return out
 
 
-def _reference(kind: str, data: dict, full: dict, url: str) -> dict | None:
+def _reference(
+    kind: str, data: dict[str, Any], full: dict[str, Any], url: str
+) -> dict[str, Any] | None:
     if kind == "events":
         if data.get("cells") is not None:
             return None
@@ -117,7 +122,7 @@ def _reference(kind: str, data: dict, full: dict, url: str) -> dict | None:
     return {"ref": url, "items": _picks(data["features"], full["features"])}
 
 
-def by_reference(payload: dict, shared: Shared) -> dict:
+def by_reference(payload: dict[str, Any], shared: Shared) -> dict[str, Any]:
     """*payload* (``data.view_payload``) with shared layers sent as references."""
     layers = []
     for layer in payload["layers"]:
@@ -130,15 +135,17 @@ def by_reference(payload: dict, shared: Shared) -> dict:
     return {**payload, "layers": layers}
 
 
-def _pick(picks: list, full: list[dict]) -> list[dict]:
+def _pick(
+    picks: list[int | dict[str, Any]], full: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     return [full[p] if isinstance(p, int) else p for p in picks]
 
 
-def _collection(features: list[dict]) -> dict:
+def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _resolved(kind: str, data: dict, full: dict) -> dict:
+def _resolved(kind: str, data: dict[str, Any], full: dict[str, Any]) -> dict[str, Any]:
     if kind == "events":
         keep = data["keep"]
         out = dict(full)
@@ -153,7 +160,9 @@ def _resolved(kind: str, data: dict, full: dict) -> dict:
     return _collection(_pick(data["items"], full["features"]))
 
 
-def resolve(payload: dict, read: Callable[[str], dict]) -> dict:
+def resolve(
+    payload: dict[str, Any], read: Callable[[str], dict[str, Any]]
+) -> dict[str, Any]:
     """*payload* with every reference replaced by the data it stands for.
 
     *read* gives the JSON of a file from its URL. What ``strikemap.js`` does in
@@ -168,7 +177,9 @@ def resolve(payload: dict, read: Callable[[str], dict]) -> dict:
     return {**payload, "layers": layers}
 
 
-def view_payload(shown: Mapping, shared: Shared, **options: object) -> dict:
+def view_payload(
+    shown: Mapping[str, Any], shared: Shared, **options: object
+) -> dict[str, Any]:
     """``data.view_payload`` of *shown*, with the layers of *shared* by reference.
 
     *options* are those of ``data.view_payload`` (view, selected, limit).

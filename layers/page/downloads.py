@@ -273,25 +273,33 @@ def downloads(
         )
     )
     if "events" in layers:
-        events = layers["events"]
-        items.append(
-            Download(
-                label="Filtered events (CSV)",
-                file_name="events_filtered.csv",
-                mime="text/csv",
-                make=lambda: events_csv(events),
-            )
-        )
-    if make_map is None:
-        return items
-    items.append(
-        Download(
-            label="This map (standalone HTML, works offline)",
-            file_name=f"strike-map{tag}.html",
-            mime="text/html",
-            make=lambda: standalone_html(
-                inline_leaflet(map_html(make_map())), single("html")
-            ),
-        )
-    )
+        items.append(_events_download(layers["events"]))
+    if make_map is not None:
+        items.append(_map_download(make_map, tag, single))
     return items
+
+
+def _events_download(events: gpd.GeoDataFrame) -> Download:
+    """The filtered events as CSV (:func:`events_csv`)."""
+    return Download(
+        label="Filtered events (CSV)",
+        file_name="events_filtered.csv",
+        mime="text/csv",
+        make=lambda: events_csv(events),
+    )
+
+
+def _map_download(
+    make_map: Callable[[], folium.Map],
+    tag: str,
+    facts: Callable[[str], dict[str, Any]],
+) -> Download:
+    """The current map as one HTML file that works offline, with its facts."""
+    return Download(
+        label="This map (standalone HTML, works offline)",
+        file_name=f"strike-map{tag}.html",
+        mime="text/html",
+        make=lambda: standalone_html(
+            inline_leaflet(map_html(make_map())), facts("html")
+        ),
+    )
