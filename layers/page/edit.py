@@ -27,8 +27,9 @@ from layers.catalogue.check.validate import parse_constraints, validate_tables
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
 from layers.catalogue.model import ACLED_TYPES, PRECISION_CLASSES, TABLE_COLUMNS
 from layers.catalogue.reference import Reference
+from layers.constraints import constraint_areas
 from layers.params import LayerInputs
-from layers.strike_zones import ZONE_COLUMNS, constraint_areas
+from layers.strike_zones import ZONE_COLUMNS
 
 #: Every widget key of the forms starts with this (a viewer session has none).
 PREFIX = "edit_"
@@ -375,7 +376,7 @@ def _text(value: Any) -> str:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
-        return value.isoformat()
+        return str(value.isoformat())
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()

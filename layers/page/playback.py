@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -118,7 +118,7 @@ def roles(events: pd.DataFrame, window: Window) -> np.ndarray:
     return out
 
 
-def frame_payload(events: pd.DataFrame, window: Window, step: str) -> dict:
+def frame_payload(events: pd.DataFrame, window: Window, step: str) -> dict[str, Any]:
     """What the map needs of a frame: its window, label and the events' roles.
 
     *events* are the events drawn in the frame (none ``LATER``).

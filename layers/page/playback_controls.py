@@ -118,7 +118,9 @@ def controls(
     play: Playback = ss[PLAY]
     none = not frames
 
-    def button(label: str, key: str, action: str, tip: str) -> tuple[str, dict]:
+    def button(
+        label: str, key: str, action: str, tip: str
+    ) -> tuple[str, dict[str, Any]]:
         return (
             "button",
             {
@@ -167,7 +169,7 @@ def frame_view(
     layers: Mapping[str, gpd.GeoDataFrame],
     shown: dict[str, gpd.GeoDataFrame],
     state: Any,
-) -> tuple[dict[str, gpd.GeoDataFrame], dict | None, dict[str, Any]]:
+) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, Any] | None, dict[str, Any]]:
     """What the map draws for this rerun's frame (a timer rerun steps one).
 
     Returns the layers drawn, the frame for the map (None: all events) and the
@@ -190,7 +192,7 @@ def keys(play: Playback, frames: list[Window]) -> dict[str, Any]:
     return {"frame": frame, "step": play.step, "speed": play.speed}
 
 
-def map_frame(payload: dict, frame: dict | None) -> dict:
+def map_frame(payload: dict[str, Any], frame: dict[str, Any] | None) -> dict[str, Any]:
     """The map's *payload* with the frame's roles and its label in the status."""
     if frame is None:
         return payload

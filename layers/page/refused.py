@@ -13,7 +13,7 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import PurePath
-from typing import Protocol
+from typing import Any, Protocol
 
 from geo.errors import StrikeMapError
 from geo.safe import csv_cell
@@ -102,7 +102,7 @@ class UploadedFile(Protocol):
         ...
 
 
-def show(container: object, items: list[tuple[str, dict]]) -> None:
+def show(container: object, items: list[tuple[str, dict[str, Any]]]) -> None:
     """Call ``container.<element>(**kwargs)`` for each of *items*, in order."""
     for element, kwargs in items:
         getattr(container, element)(**kwargs)
@@ -119,7 +119,7 @@ def accept(state: MutableMapping[str, object], offer: Offer) -> None:
 
 def offer_widgets(
     file: UploadedFile, state: MutableMapping[str, object]
-) -> list[tuple[str, dict]]:
+) -> list[tuple[str, dict[str, Any]]]:
     """The page elements of the offer for a refused upload (none if no offer).
 
     Returns
