@@ -8,7 +8,7 @@ sources to events once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import shapely
 from pyproj import Geod
 
 from geo.crs import WGS84
@@ -25,6 +24,14 @@ from layers.catalogue.check import cells
 from layers.catalogue.check.cells import Problems, Table
 from layers.catalogue.check.evidence import capture_store, check_source_evidence
 from layers.catalogue.check.geography import Areas, areas_from, shipped_areas
+from layers.catalogue.check.places import (
+    Positions,
+    check_places,
+    km_apart,
+    known_countries,
+    length,
+    pick,
+)
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
 from layers.catalogue.model import (
     ACLED_GEO_PRECISION,
@@ -39,17 +46,16 @@ from layers.catalogue.model import (
     MAX_CASUALTIES,
     MIN_RADIUS_M,
     OPTIONAL_COLUMNS,
-    OUTLINE_ACCURACY_M,
     PRECISION_CLASSES,
     SOURCE_COLUMNS,
     TABLE_COLUMNS,
-    TERRITORIAL_SEA_M,
     TIME_PRECISION,
     UCDP_OVER_WATER,
     UCDP_WHERE_PREC,
 )
 from layers.catalogue.reference import Reference
 from layers.catalogue.store.tables import ROW
+from layers.catalogue.world import World, shipped_world
 
 #: Re-exported for code that imports the schema from here.
 __all__ = [
@@ -283,7 +289,11 @@ class _Parsed:
 
 
 def _check_event_cells(
-    problems: Problems, table: Table, areas: Areas, latest: date
+    problems: Problems,
+    table: Table,
+    areas: Areas,
+    latest: date,
+    world: Callable[[], World],
 ) -> _Parsed:
     frame = table.frame
     cells.required(problems, table, "event_id", "an event id (unique)")
@@ -306,7 +316,7 @@ def _check_event_cells(
         end < start,
         "date_end",
         "{value} is before date_start {detail}; expected date_start or later",
-        details=_pick(frame["date_start"], end < start),
+        details=pick(frame["date_start"], end < start),
     )
     time_precision = cells.numbers(
         problems, table, "time_precision", low=1, high=3, integer=True
@@ -325,42 +335,27 @@ def _check_event_cells(
         .map({t: ", ".join(subs) for t, subs in ACLED_TYPES.items()})
         .to_numpy()[bad_pair],
     )
-    codes = ", ".join(sorted(areas.countries))
-    is_code = cells.isin(frame["country"], areas.countries)
+    is_code = known_countries(frame["country"].to_numpy(dtype=str), areas, world)
     country_ok = is_code | cells.empty(table, "country")
     problems.add(
         table,
         ~country_ok,
         "country",
         "'{value}' is not a country of the reference data; expected the ISO 3166 "
-        f"alpha-3 code of one of {codes} (or nothing, over international waters "
-        "or airspace)",
+        "alpha-3 code of a country (e.g. IRQ, YEM, UKR), or nothing over "
+        "international waters or airspace",
     )
     lat = cells.numbers(problems, table, "lat", low=-90, high=90, unit="°")
     lon = cells.numbers(problems, table, "lon", low=-180, high=180, unit="°")
-    valid = ~np.isnan(lat) & ~np.isnan(lon)
-    outside = valid & ~areas.inside_region(lon, lat)
-    west, south, east, north = areas.bounds
-    lat_out = outside & ((lat < south) | (lat > north))
-    region = (
-        f"a position in the region the reference data covers (lat {south:g} to "
-        f"{north:g}, lon {west:g} to {east:g})"
-    )
+    zero = (lat == 0) & (lon == 0)
     problems.add(
         table,
-        lat_out,
+        zero,
         "lat",
-        f"{{value}}, {{detail}} lies outside the region; expected {region} "
-        "(are lat and lon swapped?)",
-        details=_pick(frame["lon"], lat_out),
+        "the position {value}, 0 is no place (0, 0 is what a missing position "
+        "becomes); expected the event's position",
     )
-    problems.add(
-        table,
-        outside & ~lat_out,
-        "lon",
-        f"{{detail}}, {{value}} lies outside the region; expected {region}",
-        details=_pick(frame["lat"], outside & ~lat_out),
-    )
+    lat = np.where(zero, np.nan, lat)
     class_ok = cells.choices(
         problems, table, "precision_class", tuple(PRECISION_CLASSES)
     )
@@ -524,17 +519,15 @@ def _check_candidates(
         "-180 to 180",
     )
     ok &= in_range
-    outside = ok & ~areas.inside_region(lon, lat)
-    west, south, east, north = areas.bounds
+    zero = ok & (lat == 0) & (lon == 0)
     problems.add(
         candidate,
-        outside,
+        zero,
         "candidates",
-        f"'{{value}}' lies outside the region; expected a position from lat "
-        f"{south:g} to {north:g}, lon {west:g} to {east:g} (are lat and lon "
-        "swapped?)",
+        "'{value}' is at 0, 0, no place (what a missing position becomes); "
+        "expected the candidate's position",
     )
-    ok &= ~outside
+    ok &= ~zero
     anchor_lat, anchor_lon = parsed.lat[positions], parsed.lon[positions]
     radius = parsed.radius[positions]
     measurable = ok & ~np.isnan(anchor_lat) & ~np.isnan(anchor_lon) & ~np.isnan(radius)
@@ -555,139 +548,10 @@ def _check_candidates(
         "candidate position ({detail})",
         values=items.to_numpy()[far],
         details=[
-            f"it lies {_length(m)} from the point, the radius is {_length(r)}"
+            f"it lies {length(m)} from the point, the radius is {length(r)}"
             for m, r in zip(metres[far], radius[far], strict=True)
         ],
     )
-
-
-def _check_places(
-    problems: Problems, table: Table, parsed: _Parsed, areas: Areas
-) -> None:
-    """The point lies in its stated country and governorate, within its radius.
-
-    The outlines are Natural Earth 1:10m, good to about a kilometre at coasts
-    and borders, so a point may also lie that much outside (``OUTLINE_ACCURACY_M``).
-    Over water (``where_prec`` 7) a country's territorial sea counts as the
-    country: the point may lie up to 12 nautical miles beyond the coast, plus
-    its radius.
-    """
-    frame = table.frame
-    by_country = _positions_by(frame["country"])
-    by_place = _positions_by(frame["country"] + "\x1f" + frame["admin1"])
-    measurable = (
-        ~np.isnan(parsed.lat) & ~np.isnan(parsed.lon) & ~np.isnan(parsed.radius)
-    )
-    measurable &= areas.inside_region(parsed.lon, parsed.lat)
-    reach = (
-        parsed.radius
-        + OUTLINE_ACCURACY_M
-        + np.where(parsed.where_prec == UCDP_OVER_WATER, TERRITORIAL_SEA_M, 0.0)
-    )
-    for code, shape in areas.countries.items():
-        rows = by_country.get(code, _NONE)
-        rows = rows[measurable[rows]]
-        if rows.size == 0:
-            continue
-        metres = areas.distance_m(shape, parsed.lon[rows], parsed.lat[rows])
-        far = metres > reach[rows]
-        problems.add(
-            table,
-            rows[far],
-            "country",
-            f"the point ({{detail}}) lies outside {code} by more than its "
-            "uncertainty radius; expected a point within uncertainty_m of the "
-            "stated country (are lat and lon swapped? is it at sea? then set "
-            f"where_prec {UCDP_OVER_WATER})",
-            details=_km_apart(metres[far], parsed.radius[rows[far]]),
-        )
-    # Over international waters: not deep inside any country.
-    water = measurable & (frame["country"] == "").to_numpy()
-    for code, shape in areas.countries.items():
-        rows = np.flatnonzero(water)
-        if rows.size == 0:
-            break
-        rows = rows[shapely.contains_xy(shape, parsed.lon[rows], parsed.lat[rows])]
-        if rows.size == 0:
-            continue
-        metres = areas.distance_m(
-            shapely.boundary(shape), parsed.lon[rows], parsed.lat[rows]
-        )
-        problems.add(
-            table,
-            rows[metres > parsed.radius[rows]],
-            "country",
-            f"is empty (international waters or airspace), but the point lies "
-            f"inside {code}, farther than uncertainty_m from its border; expected "
-            f"{code}, or a point over water",
-        )
-        water[rows] = False
-    # Governorates, where the reference data has them.
-    for code in sorted({code for code, _ in areas.admin1}):
-        names = areas.admin1_names(code)
-        rows = by_country.get(code, _NONE)
-        rows = rows[_pick(frame["admin1"], rows) != ""]
-        problems.add(
-            table,
-            rows[~cells.isin(_pick(frame["admin1"], rows), names)],
-            "admin1",
-            f"'{{value}}' is not a governorate of {code} in the reference data; "
-            f"expected one of: {', '.join(names)}",
-        )
-        for name in names:
-            hits = by_place.get(f"{code}\x1f{name}", _NONE)
-            hits = hits[measurable[hits]]
-            if hits.size == 0:
-                continue
-            shape = areas.admin1[(code, name)]
-            metres = areas.distance_m(shape, parsed.lon[hits], parsed.lat[hits])
-            far = metres > reach[hits]
-            problems.add(
-                table,
-                hits[far],
-                "admin1",
-                f"the point ({{detail}}) lies outside {name} by more than its "
-                "uncertainty radius; expected the governorate the point is in, "
-                "or a point within uncertainty_m of it",
-                details=_km_apart(metres[far], parsed.radius[hits[far]]),
-            )
-
-
-_NONE = np.zeros(0, dtype=np.int64)
-
-
-def _positions_by(cells_: pd.Series) -> dict[str, np.ndarray]:
-    """The positions of the rows holding each distinct value."""
-    codes, uniques = pd.factorize(cells_)
-    order = np.argsort(codes, kind="stable")
-    ends = np.cumsum(np.bincount(codes, minlength=len(uniques)))
-    return {
-        str(value): order[end - size : end]
-        for value, end, size in zip(
-            uniques, ends, np.bincount(codes, minlength=len(uniques)), strict=True
-        )
-    }
-
-
-def _pick(cells_: pd.Series, where: np.ndarray) -> np.ndarray:
-    """The cells at *where* (a mask or positions) as an object array.
-
-    Only the picked cells become Python objects, not the whole column.
-    """
-    where = np.asarray(where)
-    positions = np.flatnonzero(where) if where.dtype == bool else where
-    return cells_.take(positions).to_numpy(dtype=object)
-
-
-def _length(metres: float) -> str:
-    return f"{metres:,.0f} m" if metres < 1000 else f"{metres / 1000:,.1f} km"
-
-
-def _km_apart(metres: np.ndarray, radius: np.ndarray) -> list[str]:
-    return [
-        f"{_length(m)} away, radius {_length(r)}"
-        for m, r in zip(metres, radius, strict=True)
-    ]
 
 
 def _check_constraints(
@@ -701,8 +565,8 @@ def _check_constraints(
     kind = parts[0].str.strip().to_numpy()
     value = parts[2].str.strip().to_numpy()
     frame = table.frame
-    event_country = _pick(frame["country"], positions)
-    event_admin1 = _pick(frame["admin1"], positions)
+    event_country = pick(frame["country"], positions)
+    event_admin1 = pick(frame["admin1"], positions)
     rows = table.rows[positions]
     view = Table(
         table.name, pd.DataFrame({"constraints": items.to_numpy()}), rows, table.columns
@@ -799,7 +663,7 @@ def _check_constraints(
             "constraints",
             "'{value}' lies beyond the event's uncertainty disc ({detail}); "
             "expected a governorate the disc reaches",
-            details=_km_apart(metres[far], radius[hits[far]]),
+            details=km_apart(metres[far], radius[hits[far]]),
         )
 
 
@@ -845,7 +709,7 @@ def _check_claims(
             f"{what}_high",
             f"{{value}} is below {what}_low {{detail}}; expected {what}_high at "
             f"least {what}_low",
-            details=_pick(frame[f"{what}_low"], below),
+            details=pick(frame[f"{what}_low"], below),
         )
     return figures
 
@@ -883,7 +747,10 @@ def validate_tables(
     native
         True for a native catalogue (a folder or a zip of one): a source
         ``url`` must then be an http(s) address (or empty). Imports keep any
-        text, and the card withholds a link that is not http(s).
+        text, and the card withholds a link that is not http(s). A native
+        catalogue's events in the fitted regional reference are held to its
+        outlines; an import may lie up to ``IMPORT_TOLERANCE_M`` outside its
+        stated country's world outline (said in the event's notes).
 
     Returns
     -------
@@ -927,9 +794,18 @@ def validate_tables(
     check_source_evidence(
         problems, source_table, store=capture_store(path), native=native
     )
-    parsed = _check_event_cells(problems, event_table, areas, latest)
+    the_world = shipped_world  # read only when a row needs it
+    parsed = _check_event_cells(problems, event_table, areas, latest, the_world)
     _check_candidates(problems, event_table, parsed, areas)
-    _check_places(problems, event_table, parsed, areas)
+    notes = check_places(
+        problems,
+        event_table,
+        Positions(parsed.lat, parsed.lon, parsed.radius, parsed.where_prec),
+        areas,
+        country_ok=parsed.country_ok,
+        native=native,
+        world=the_world,
+    )
     _check_constraints(problems, event_table, parsed, areas)
     known_sources = source_table.frame["source_id"]
     sources_file = source_table.name.rsplit("/", 1)[-1]
@@ -942,6 +818,15 @@ def validate_tables(
     targets = pd.concat([event_table.frame["event_id"], groups[groups != ""]])
     figures = _check_claims(problems, claim_table, targets)
     problems.raise_if_any()
+    if (notes != "").any():
+        frame = event_table.frame.copy()
+        noted = notes != ""
+        frame.loc[noted, "notes"] = (
+            frame["notes"][noted].str.cat(notes[noted], sep=" ").str.strip()
+        )
+        event_table = Table(
+            event_table.name, frame, event_table.rows, event_table.columns
+        )
     return _assemble(event_table, claim_table, source_table, parsed, figures, path)
 
 
