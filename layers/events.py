@@ -12,7 +12,7 @@ import shapely
 from geo.crs import WGS84
 from geo.errors import ContradictoryConstraintsError
 from geo.shapes import geodesic_discs
-from layers.catalogue.check.validate import PRECISION_CLASSES, TIME_PRECISION
+from layers.catalogue.model import PRECISION_CLASSES, TIME_PRECISION
 from layers.params import LayerInputs, LayerParams
 
 #: Precision classes whose site is known to its radius: a named town or

@@ -11,7 +11,8 @@ from shapely.geometry.base import BaseGeometry
 from geo.crs import WGS84
 from geo.errors import StrikeMapError
 from geo.shapes import geodesic_area_km2, geodesic_disc, intersect_constraints
-from layers.catalogue.check.validate import EVENT_COLUMNS, parse_constraints
+from layers.catalogue.check.constraints import parse_constraints
+from layers.catalogue.model import EVENT_COLUMNS
 from layers.events import describe_precision
 from layers.params import LayerInputs, LayerParams
 

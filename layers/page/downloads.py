@@ -15,7 +15,7 @@ import pandas as pd
 from geo.geojson import GEOJSON_MEDIA_TYPE
 from geo.safe import csv_cell, script_json
 from layers.catalogue import Catalogue
-from layers.catalogue.check.validate import EVENT_COLUMNS
+from layers.catalogue.model import EVENT_COLUMNS
 from layers.export import layer_counts, layer_geojson, layers_zip
 from layers.export_facts import widths
 from layers.manifest import catalogue_facts, export_facts, utc_now

@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from layers.catalogue.check.validate import Catalogue
 from layers.catalogue.errors import CatalogueError
 from layers.catalogue.importers.importing import (
     Problems,
@@ -35,7 +34,7 @@ from layers.catalogue.importers.importing import (
     to_catalogue,
     whole_number_text,
 )
-from layers.catalogue.model import ACLED_TYPES, SOURCE_COLUMNS
+from layers.catalogue.model import ACLED_TYPES, SOURCE_COLUMNS, Catalogue
 
 #: The columns an ACLED export must have (others are ignored or optional).
 REQUIRED_COLUMNS = (

@@ -29,7 +29,6 @@ import pandas as pd
 
 from geo.crs import WGS84
 from layers.catalogue.archives import open_zip
-from layers.catalogue.check.validate import Catalogue
 from layers.catalogue.errors import CatalogueError
 from layers.catalogue.importers.importing import (
     Problems,
@@ -52,6 +51,7 @@ from layers.catalogue.model import (
     CONFIDENCE_GRADES,
     PRECISION_CLASSES,
     SOURCE_COLUMNS,
+    Catalogue,
 )
 
 #: Native column <- the names a drawn file may use for it (case-insensitive,

@@ -24,7 +24,7 @@ import shapely
 from pyproj import Geod
 
 from geo.crs import WGS84, aeqd_crs
-from layers.catalogue.check.validate import Catalogue, validate_tables
+from layers.catalogue.check.rules import validate_tables
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
 from layers.catalogue.importers.csv_text import decode_csv
 from layers.catalogue.model import (
@@ -32,6 +32,7 @@ from layers.catalogue.model import (
     EVENT_COLUMNS,
     PRECISION_CLASSES,
     SOURCE_COLUMNS,
+    Catalogue,
 )
 from layers.catalogue.reference import REFERENCE_DIR, read_reference_file
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from layers.catalogue.check.validate import Catalogue
 from layers.catalogue.errors import CatalogueError
 from layers.catalogue.importers.importing import (
     Problems,
@@ -36,7 +35,7 @@ from layers.catalogue.importers.importing import (
     to_catalogue,
     whole_number_text,
 )
-from layers.catalogue.model import SOURCE_COLUMNS
+from layers.catalogue.model import SOURCE_COLUMNS, Catalogue
 
 #: The columns a UCDP GED file must have (others are ignored or optional).
 REQUIRED_COLUMNS = (
