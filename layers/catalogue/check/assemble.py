@@ -36,6 +36,31 @@ def assemble(
 ) -> Catalogue:
     """Build the typed catalogue: events with their sources and claims as dicts."""
     sources = source_table.frame.copy()
+    claims = _typed_claims(claim_table, figures)
+    frame = _typed_events(event_table, parsed)
+    count = len(frame)
+    # Sources: one dict per source, shared by every event that cites it.
+    source_dicts = _dicts(
+        {
+            "id": sources["source_id"].tolist(),
+            **{c: _shared(sources[c]) for c in source_table.columns[1:]},
+        }
+    )
+    cited_by, cited = cells.split_items(frame["source_ids"], ";")
+    index = _index_in(cited, sources["source_id"])
+    frame["sources"] = _lists(cited_by, source_dicts[index], count)
+
+    frame["claims"] = _claim_lists(frame, claims, figures)
+    events = gpd.GeoDataFrame(
+        frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84
+    )
+    return Catalogue(events=events, claims=claims, sources=sources, path=path)
+
+
+def _typed_claims(
+    claim_table: Table, figures: Mapping[str, np.ndarray]
+) -> pd.DataFrame:
+    """The claims with their figures as nullable integers."""
     claims = claim_table.frame.copy()
     for column, values in figures.items():
         claims[column] = pd.array(
@@ -43,7 +68,11 @@ def assemble(
         )
         claims.loc[np.isnan(values), column] = pd.NA
     claims["source_ids"] = cells.join_items(claims["source_ids"], ";", "; ")
+    return claims
 
+
+def _typed_events(event_table: Table, parsed: Parsed) -> pd.DataFrame:
+    """The events with dates, codes, positions and radii typed."""
     frame = event_table.frame.copy()
     frame["date_start"] = pd.to_datetime(parsed.start)
     frame["date_end"] = pd.to_datetime(parsed.end)
@@ -56,19 +85,14 @@ def assemble(
         frame.loc[np.isnan(values), column] = pd.NA
     frame["uncertainty_m"] = parsed.radius
     frame["source_ids"] = cells.join_items(frame["source_ids"], ";", "; ")
+    return frame
+
+
+def _claim_lists(
+    frame: pd.DataFrame, claims: pd.DataFrame, figures: Mapping[str, np.ndarray]
+) -> list[list[object]]:
+    """For each event, the dicts of the claims that apply to it."""
     count = len(frame)
-
-    # Sources: one dict per source, shared by every event that cites it.
-    source_dicts = _dicts(
-        {
-            "id": sources["source_id"].tolist(),
-            **{c: _shared(sources[c]) for c in source_table.columns[1:]},
-        }
-    )
-    cited_by, cited = cells.split_items(frame["source_ids"], ";")
-    index = _index_in(cited, sources["source_id"])
-    frame["sources"] = _lists(cited_by, source_dicts[index], count)
-
     # Claims: each applies to an event or to every event of a group.
     direct = _index_in(claims["applies_to"], frame["event_id"])
     scope = np.where(
@@ -102,13 +126,9 @@ def assemble(
         ]
     ).drop_duplicates()
     links = links.sort_values(["event", "claim"], kind="stable")
-    frame["claims"] = _lists(
+    return _lists(
         links["event"].to_numpy(), claim_dicts[links["claim"].to_numpy()], count
     )
-    events = gpd.GeoDataFrame(
-        frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs=WGS84
-    )
-    return Catalogue(events=events, claims=claims, sources=sources, path=path)
 
 
 def _shared(cells_: pd.Series) -> list[str]:

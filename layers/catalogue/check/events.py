@@ -65,10 +65,41 @@ def check_event_cells(
     world: Callable[[], World],
 ) -> Parsed:
     """Check the events table's cells; return the typed columns."""
-    frame = table.frame
     cells.required(problems, table, "event_id", "an event id (unique)")
     cells.unique(problems, table, "event_id")
     cells.required(problems, table, "title", "a short title of the event")
+    start, end, time_precision = _when(problems, table, latest)
+    _types(problems, table)
+    country_ok, lat, lon = _where(problems, table, areas, world)
+    class_ok, geo_precision, where_prec, radius = _precision(problems, table)
+    no_country = cells.empty(table, "country") & (where_prec != UCDP_OVER_WATER)
+    problems.add(
+        table,
+        no_country & class_ok,
+        "country",
+        "is empty, but where_prec is not 7 (over water or in international "
+        "airspace); expected the ISO3 code of the country the event is in",
+    )
+    cells.choices(problems, table, "confidence", CONFIDENCE_GRADES)
+    return Parsed(
+        start=start,
+        end=end,
+        time_precision=time_precision,
+        lat=lat,
+        lon=lon,
+        geo_precision=geo_precision,
+        where_prec=where_prec,
+        radius=radius,
+        country_ok=country_ok,
+        class_ok=class_ok,
+    )
+
+
+def _when(
+    problems: Problems, table: Table, latest: date
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start and end dates (end defaults to start) and time precision."""
+    frame = table.frame
     start = cells.dates(
         problems, table, "date_start", earliest=EARLIEST_DATE, latest=latest
     )
@@ -91,6 +122,12 @@ def check_event_cells(
     time_precision = cells.numbers(
         problems, table, "time_precision", low=1, high=3, integer=True
     )
+    return start, end, time_precision
+
+
+def _types(problems: Problems, table: Table) -> None:
+    """ACLED event type, and a sub-event type of that type."""
+    frame = table.frame
     types_ok = cells.choices(problems, table, "event_type", tuple(ACLED_TYPES))
     pairs = {f"{t}\x1f{s}" for t, subs in ACLED_TYPES.items() for s in subs}
     pair_ok = cells.isin(frame["event_type"] + "\x1f" + frame["sub_event_type"], pairs)
@@ -105,6 +142,13 @@ def check_event_cells(
         .map({t: ", ".join(subs) for t, subs in ACLED_TYPES.items()})
         .to_numpy()[bad_pair],
     )
+
+
+def _where(
+    problems: Problems, table: Table, areas: Areas, world: Callable[[], World]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A known country code (or none), and lat/lon in range and not 0, 0."""
+    frame = table.frame
     is_code = known_countries(frame["country"].to_numpy(dtype=str), areas, world)
     country_ok = is_code | cells.empty(table, "country")
     problems.add(
@@ -125,7 +169,13 @@ def check_event_cells(
         "the position {value}, 0 is no place (0, 0 is what a missing position "
         "becomes); expected the event's position",
     )
-    lat = np.where(zero, np.nan, lat)
+    return country_ok, np.where(zero, np.nan, lat), lon
+
+
+def _precision(
+    problems: Problems, table: Table
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Precision class, ACLED and UCDP codes and radius, and their crosswalk."""
     class_ok = cells.choices(
         problems, table, "precision_class", tuple(PRECISION_CLASSES)
     )
@@ -156,27 +206,7 @@ def check_event_cells(
         unit=" m",
     )
     _check_crosswalk(problems, table, geo_precision, where_prec, radius)
-    no_country = cells.empty(table, "country") & (where_prec != UCDP_OVER_WATER)
-    problems.add(
-        table,
-        no_country & class_ok,
-        "country",
-        "is empty, but where_prec is not 7 (over water or in international "
-        "airspace); expected the ISO3 code of the country the event is in",
-    )
-    cells.choices(problems, table, "confidence", CONFIDENCE_GRADES)
-    return Parsed(
-        start=start,
-        end=end,
-        time_precision=time_precision,
-        lat=lat,
-        lon=lon,
-        geo_precision=geo_precision,
-        where_prec=where_prec,
-        radius=radius,
-        country_ok=country_ok,
-        class_ok=class_ok,
-    )
+    return class_ok, geo_precision, where_prec, radius
 
 
 def _check_crosswalk(
@@ -235,13 +265,20 @@ def _floats(cells_: pd.Series, ok: np.ndarray) -> np.ndarray:
     return clean.cast(pa.float64()).to_numpy(zero_copy_only=False)
 
 
-def check_candidates(
-    problems: Problems, table: Table, parsed: Parsed, areas: Areas
-) -> None:
+def check_candidates(problems: Problems, table: Table, parsed: Parsed) -> None:
     """Each candidate reads as ``label @ lat, lon``, in range, inside the radius."""
     positions, items = cells.split_items(table.frame["candidates"], "|")
     if not len(items):
         return
+    candidate, form = _candidate_table(table, positions, items)
+    ok, lat, lon = _candidate_positions(problems, candidate, form)
+    _covered(problems, table, candidate, (positions, items), (ok, lat, lon), parsed)
+
+
+def _candidate_table(
+    table: Table, positions: np.ndarray, items: pd.Series
+) -> tuple[Table, np.ndarray]:
+    """One row per candidate (its text, lat and lon), and where it has no form."""
     found = pc.extract_regex(pa.array(items, type=pa.large_string()), _CANDIDATE)
     form = ~pc.is_valid(found).to_numpy(zero_copy_only=False)
     found_lat = pc.fill_null(pc.struct_field(found, "lat"), "")
@@ -258,6 +295,13 @@ def check_candidates(
         rows=table.rows[positions],
         columns=table.columns,
     )
+    return candidate, form
+
+
+def _candidate_positions(
+    problems: Problems, candidate: Table, form: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where a candidate's position is two numbers in range, not 0, 0."""
     problems.add(
         candidate,
         form,
@@ -298,6 +342,20 @@ def check_candidates(
         "expected the candidate's position",
     )
     ok &= ~zero
+    return ok, lat, lon
+
+
+def _covered(
+    problems: Problems,
+    table: Table,
+    candidate: Table,
+    items_at: tuple[np.ndarray, pd.Series],
+    checked: tuple[np.ndarray, np.ndarray, np.ndarray],
+    parsed: Parsed,
+) -> None:
+    """The event's radius covers each of its candidates."""
+    positions, items = items_at
+    ok, lat, lon = checked
     anchor_lat, anchor_lon = parsed.lat[positions], parsed.lon[positions]
     radius = parsed.radius[positions]
     measurable = ok & ~np.isnan(anchor_lat) & ~np.isnan(anchor_lon) & ~np.isnan(radius)

@@ -135,30 +135,7 @@ def validate_tables(
     """
     areas = shipped_areas() if reference is None else areas_from(reference)
     latest = date.today() + timedelta(days=FUTURE_DAYS)
-    structure = []
-    tables = {}
-    for key, frame in (("events", events), ("claims", claims), ("sources", sources)):
-        try:
-            tables[key] = _table(frame, key, names[key])
-        except CatalogueError as exc:
-            structure.append(exc)
-    if structure:
-        raise CatalogueErrors(structure)
-    event_table, claim_table, source_table = (
-        tables["events"],
-        tables["claims"],
-        tables["sources"],
-    )
-    if len(event_table) == 0:
-        raise CatalogueErrors(
-            [
-                CatalogueError(
-                    event_table.name,
-                    "has a header but no events; expected one event a row from row 2",
-                    row=2,
-                )
-            ]
-        )
+    event_table, claim_table, source_table = _tables(events, claims, sources, names)
     problems = Problems([event_table, claim_table, source_table])
     for table in (event_table, claim_table, source_table):
         cells.control_characters(problems, table, multiline=MULTILINE)
@@ -168,7 +145,7 @@ def validate_tables(
     )
     the_world = shipped_world  # read only when a row needs it
     parsed = check_event_cells(problems, event_table, areas, latest, the_world)
-    check_candidates(problems, event_table, parsed, areas)
+    check_candidates(problems, event_table, parsed)
     notes = check_places(
         problems,
         event_table,
@@ -190,13 +167,46 @@ def validate_tables(
     targets = pd.concat([event_table.frame["event_id"], groups[groups != ""]])
     figures = check_claims(problems, claim_table, targets)
     problems.raise_if_any()
-    if (notes != "").any():
-        frame = event_table.frame.copy()
-        noted = notes != ""
-        frame.loc[noted, "notes"] = (
-            frame["notes"][noted].str.cat(notes[noted], sep=" ").str.strip()
-        )
-        event_table = Table(
-            event_table.name, frame, event_table.rows, event_table.columns
-        )
+    event_table = _with_notes(event_table, notes)
     return assemble(event_table, claim_table, source_table, parsed, figures, path)
+
+
+def _tables(
+    events: pd.DataFrame,
+    claims: pd.DataFrame,
+    sources: pd.DataFrame,
+    names: Mapping[str, str],
+) -> tuple[Table, Table, Table]:
+    """The three tables as text cells; raise if a header is wrong or no event."""
+    structure = []
+    tables = {}
+    for key, frame in (("events", events), ("claims", claims), ("sources", sources)):
+        try:
+            tables[key] = _table(frame, key, names[key])
+        except CatalogueError as exc:
+            structure.append(exc)
+    if structure:
+        raise CatalogueErrors(structure)
+    if len(tables["events"]) == 0:
+        raise CatalogueErrors(
+            [
+                CatalogueError(
+                    tables["events"].name,
+                    "has a header but no events; expected one event a row from row 2",
+                    row=2,
+                )
+            ]
+        )
+    return tables["events"], tables["claims"], tables["sources"]
+
+
+def _with_notes(table: Table, notes: np.ndarray) -> Table:
+    """The events with each non-empty placement note added to their notes."""
+    noted = notes != ""
+    if not noted.any():
+        return table
+    frame = table.frame.copy()
+    frame.loc[noted, "notes"] = (
+        frame["notes"][noted].str.cat(notes[noted], sep=" ").str.strip()
+    )
+    return Table(table.name, frame, table.rows, table.columns)
