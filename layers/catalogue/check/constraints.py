@@ -59,6 +59,23 @@ def check_constraints(
     view = Table(
         table.name, pd.DataFrame({"constraints": items.to_numpy()}), rows, table.columns
     )
+    _syntax(problems, view, kind, value)
+    _countries(problems, view, kind, value, event_country, areas)
+    _admin1(problems, view, (kind, value), (event_country, event_admin1), areas)
+    _reach(
+        problems,
+        view,
+        (kind, value),
+        (positions, event_country, event_admin1),
+        parsed,
+        areas,
+    )
+
+
+def _syntax(
+    problems: Problems, view: Table, kind: np.ndarray, value: np.ndarray
+) -> None:
+    """A known kind, with a value where it needs one and none where it takes none."""
     unknown = ~cells.isin(kind, CONSTRAINT_KINDS)
     problems.add(
         view,
@@ -81,6 +98,17 @@ def check_constraints(
         "constraints",
         "'{value}' takes no value; expected 'valley' or 'corridor' alone",
     )
+
+
+def _countries(
+    problems: Problems,
+    view: Table,
+    kind: np.ndarray,
+    value: np.ndarray,
+    event_country: np.ndarray,
+    areas: Areas,
+) -> None:
+    """``country:`` names a known country, the event's own."""
     is_country = (kind == "country") & (value != "")
     known_country = cells.isin(value, areas.countries)
     problems.add(
@@ -99,6 +127,18 @@ def check_constraints(
         "event's own country",
         details=[c or "empty" for c in event_country[clash]],
     )
+
+
+def _admin1(
+    problems: Problems,
+    view: Table,
+    constraint: tuple[np.ndarray, np.ndarray],
+    event: tuple[np.ndarray, np.ndarray],
+    areas: Areas,
+) -> None:
+    """``admin1:`` names a known governorate of the event's country, its own."""
+    kind, value = constraint
+    event_country, event_admin1 = event
     is_admin1 = (kind == "admin1") & (value != "")
     names = {name: code for code, name in areas.admin1}
     known_admin1 = cells.isin(value, names)
@@ -134,6 +174,24 @@ def check_constraints(
         "event's own governorate",
         details=event_admin1[wrong_admin1],
     )
+
+
+def _reach(
+    problems: Problems,
+    view: Table,
+    constraint: tuple[np.ndarray, np.ndarray],
+    event: tuple[np.ndarray, np.ndarray, np.ndarray],
+    parsed: Parsed,
+    areas: Areas,
+) -> None:
+    """A governorate the event's admin1 does not state must meet its disc."""
+    kind, value = constraint
+    positions, event_country, event_admin1 = event
+    is_admin1 = (kind == "admin1") & (value != "")
+    names = {name: code for code, name in areas.admin1}
+    known_admin1 = cells.isin(value, names)
+    owner = pd.Series(value).map(names).fillna("").to_numpy(dtype=object)
+    wrong_country = is_admin1 & known_admin1 & (owner != event_country)
     # A governorate constraint the event's admin1 cell does not state: the disc
     # must still reach it.
     unstated = is_admin1 & known_admin1 & ~wrong_country & (event_admin1 == "")

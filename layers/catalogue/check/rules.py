@@ -15,14 +15,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from layers.catalogue.check import cells
+from layers.catalogue.check import cells, text
 from layers.catalogue.check.assemble import assemble
 from layers.catalogue.check.cells import Problems, Table
 from layers.catalogue.check.claims import check_claims
 from layers.catalogue.check.constraints import check_constraints
-from layers.catalogue.check.events import check_candidates, check_event_cells
+from layers.catalogue.check.events import Parsed, check_candidates, check_event_cells
 from layers.catalogue.check.evidence import capture_store, check_source_evidence
-from layers.catalogue.check.geography import areas_from, shipped_areas
+from layers.catalogue.check.geography import Areas, areas_from, shipped_areas
 from layers.catalogue.check.places import (
     Positions,
     check_places,
@@ -58,7 +58,7 @@ def _stripped(cells_: pd.Series) -> pd.Series:
     if not isinstance(cells_.dtype, pd.StringDtype):
         cells_ = cells_.fillna("").astype("str")
     array = pa.array(cells_, type=pa.large_string())
-    if not cells.may_need_trim(array):
+    if not text.may_need_trim(array):
         return cells_.fillna("")
     trimmed = pc.utf8_trim_whitespace(array)
     return pd.Series(trimmed.to_pandas(), dtype="str").fillna("")
@@ -79,14 +79,14 @@ def _table(frame: pd.DataFrame, key: str, name: str) -> Table:
         raise CatalogueError(
             name, f"column(s) {', '.join(map(str, twice))} appear twice", row=1
         )
-    text = pd.DataFrame({c: _stripped(frame[c]) for c in columns}).reset_index(
+    stripped = pd.DataFrame({c: _stripped(frame[c]) for c in columns}).reset_index(
         drop=True
     )
     if ROW in frame.columns:
         rows = pd.to_numeric(frame[ROW]).to_numpy(dtype=np.int64)
     else:
         rows = np.arange(len(frame), dtype=np.int64) + 2
-    return Table(name=name, frame=text, rows=rows, columns=columns)
+    return Table(name=name, frame=stripped, rows=rows, columns=columns)
 
 
 def validate_tables(
@@ -117,12 +117,10 @@ def validate_tables(
     path
         Where the catalogue came from (kept on the result).
     native
-        True for a native catalogue (a folder or a zip of one): a source
-        ``url`` must then be an http(s) address (or empty). Imports keep any
-        text, and the card withholds a link that is not http(s). A native
-        catalogue's events in the fitted regional reference are held to its
-        outlines; an import may lie up to ``IMPORT_TOLERANCE_M`` outside its
-        stated country's world outline (said in the event's notes).
+        True for a native catalogue (a folder or a zip of one): source URLs
+        must be http(s) (or empty), and events in the fitted regional
+        reference are held to its outlines. An import keeps any URL text and
+        may lie up to ``IMPORT_TOLERANCE_M`` outside its stated country.
 
     Returns
     -------
@@ -138,34 +136,16 @@ def validate_tables(
     event_table, claim_table, source_table = _tables(events, claims, sources, names)
     problems = Problems([event_table, claim_table, source_table])
     for table in (event_table, claim_table, source_table):
-        cells.control_characters(problems, table, multiline=MULTILINE)
+        text.control_characters(problems, table, multiline=MULTILINE)
     check_sources(problems, source_table, latest)
     check_source_evidence(
         problems, source_table, store=capture_store(path), native=native
     )
-    the_world = shipped_world  # read only when a row needs it
-    parsed = check_event_cells(problems, event_table, areas, latest, the_world)
+    parsed = check_event_cells(problems, event_table, areas, latest, shipped_world)
     check_candidates(problems, event_table, parsed)
-    notes = check_places(
-        problems,
-        event_table,
-        Positions(parsed.lat, parsed.lon, parsed.radius, parsed.where_prec),
-        areas,
-        country_ok=parsed.country_ok,
-        native=native,
-        world=the_world,
-    )
+    notes = _places(problems, event_table, parsed, areas, native=native)
     check_constraints(problems, event_table, parsed, areas)
-    known_sources = source_table.frame["source_id"]
-    sources_file = source_table.name.rsplit("/", 1)[-1]
-    for table in (event_table, claim_table):
-        cells.required(problems, table, "source_ids", f"ids from {sources_file}")
-        references(
-            problems, table, "source_ids", known_sources, what=f"in {sources_file}"
-        )
-    groups = event_table.frame["group_id"]
-    targets = pd.concat([event_table.frame["event_id"], groups[groups != ""]])
-    figures = check_claims(problems, claim_table, targets)
+    figures = _links(problems, event_table, claim_table, source_table)
     problems.raise_if_any()
     event_table = _with_notes(event_table, notes)
     return assemble(event_table, claim_table, source_table, parsed, figures, path)
@@ -210,3 +190,34 @@ def _with_notes(table: Table, notes: np.ndarray) -> Table:
         frame["notes"][noted].str.cat(notes[noted], sep=" ").str.strip()
     )
     return Table(table.name, frame, table.rows, table.columns)
+
+
+def _places(
+    problems: Problems, table: Table, parsed: Parsed, areas: Areas, *, native: bool
+) -> np.ndarray:
+    """The position rules (``check/places.py``); the world is read only if needed."""
+    return check_places(
+        problems,
+        table,
+        Positions(parsed.lat, parsed.lon, parsed.radius, parsed.where_prec),
+        areas,
+        country_ok=parsed.country_ok,
+        native=native,
+        world=shipped_world,
+    )
+
+
+def _links(
+    problems: Problems, event_table: Table, claim_table: Table, source_table: Table
+) -> dict[str, np.ndarray]:
+    """Cited sources exist, claims apply to events or groups; the claims' figures."""
+    known_sources = source_table.frame["source_id"]
+    sources_file = source_table.name.rsplit("/", 1)[-1]
+    for table in (event_table, claim_table):
+        cells.required(problems, table, "source_ids", f"ids from {sources_file}")
+        references(
+            problems, table, "source_ids", known_sources, what=f"in {sources_file}"
+        )
+    groups = event_table.frame["group_id"]
+    targets = pd.concat([event_table.frame["event_id"], groups[groups != ""]])
+    return check_claims(problems, claim_table, targets)
