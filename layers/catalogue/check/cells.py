@@ -67,6 +67,24 @@ def _quote(value: object) -> str:
     return text
 
 
+def _shown(
+    table: Table,
+    positions: np.ndarray,
+    keep: np.ndarray,
+    column: str | None,
+    problem: str,
+    values: Iterable[object] | None,
+) -> np.ndarray:
+    """What ``{value}`` becomes for each problem row (only kept cells are read)."""
+    if values is not None:
+        return np.asarray(list(values), dtype=object)
+    shown = np.full(positions.size, "", dtype=object)
+    if column is not None and "{value}" in problem:
+        # Only the kept cells become Python strings, not the whole column.
+        shown[keep] = table.frame[column].take(positions[keep]).to_numpy(object)
+    return shown
+
+
 class Problems:
     """The problems found in one catalogue (an accumulator used while checking).
 
@@ -123,14 +141,7 @@ class Problems:
         self._count += positions.size
         rows = table.rows[positions]
         keep = np.argsort(rows, kind="stable")[:_KEEP]
-        if values is not None:
-            shown = np.asarray(list(values), dtype=object)
-        elif column is not None and "{value}" in problem:
-            # Only the kept cells become Python strings, not the whole column.
-            shown = np.empty(positions.size, dtype=object)
-            shown[keep] = table.frame[column].take(positions[keep]).to_numpy(object)
-        else:
-            shown = np.full(positions.size, "", dtype=object)
+        shown = _shown(table, positions, keep, column, problem, values)
         extra = (
             np.full(positions.size, "", dtype=object)
             if details is None
@@ -299,8 +310,7 @@ def dates(
     needed
         Whether a value is required.
     partial
-        Whether ``YYYY`` and ``YYYY-MM`` are accepted too (read as the first
-        day of that year or month).
+        Whether ``YYYY`` and ``YYYY-MM`` are accepted (as their first day).
 
     Returns
     -------
@@ -312,18 +322,7 @@ def dates(
     is_empty = empty(table, column)
     if needed:
         problems.add(table, is_empty, column, f"is empty; expected {expected}")
-    if partial:
-        full = pc.if_else(
-            _pa_bool(_match(array, r"^[0-9]{4}$")),
-            pc.binary_join_element_wise(array, _text("-01-01"), _text("")),
-            pc.if_else(
-                _pa_bool(_match(array, r"^[0-9]{4}-[0-9]{2}$")),
-                pc.binary_join_element_wise(array, _text("-01"), _text("")),
-                array,
-            ),
-        )
-    else:
-        full = array
+    full = _full_dates(array) if partial else array
     syntax = _match(full, f"^{DATE_PATTERN}$")
     clean = pc.if_else(_pa_bool(syntax), full, _text("2000-01-01"))
     year, month, day = (
@@ -350,6 +349,19 @@ def dates(
         table, implausible, column, f"'{{value}}' is out of range; expected {expected}"
     )
     return np.where(real & ~implausible, values, np.datetime64("NaT", "s"))
+
+
+def _full_dates(array: pa.Array) -> pa.Array:
+    """``YYYY`` and ``YYYY-MM`` as the first day of that year or month."""
+    return pc.if_else(
+        _pa_bool(_match(array, r"^[0-9]{4}$")),
+        pc.binary_join_element_wise(array, _text("-01-01"), _text("")),
+        pc.if_else(
+            _pa_bool(_match(array, r"^[0-9]{4}-[0-9]{2}$")),
+            pc.binary_join_element_wise(array, _text("-01"), _text("")),
+            array,
+        ),
+    )
 
 
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
