@@ -322,12 +322,13 @@ def _notes(
     """What an accepted position outside its stated country is said to be."""
     names = world.countries.set_index("iso_a3")["name"]
     stated_name = pd.Series(stated).map(names).fillna(pd.Series(stated))
-    km = [f"{m / 1000:.1f}" for m in placed["off_m"].to_numpy()[near]]
-    at_sea = placed["iso_a3"].to_numpy(dtype=str)[near] == ""
-    text = np.full(len(near), "", dtype=object)
-    text[near] = [
-        f"Position accepted {'at sea, ' if sea else ''}{k} km outside the "
-        f"generalised outline of {name} (near the border or coast)."
-        for k, sea, name in zip(km, at_sea, stated_name[near], strict=True)
-    ]
-    return text
+    km = (placed["off_m"] / 1000).round(1).astype(str)
+    sea = pd.Series(np.where(placed["iso_a3"] == "", "at sea, ", ""), dtype=str)
+    text = (
+        sea.radd("Position accepted ")
+        + km
+        + " km outside the generalised outline of "
+        + stated_name
+        + " (near the border or coast)."
+    )
+    return np.where(near, text.to_numpy(dtype=object), "")
