@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.crs import WGS84
 from geo.errors import StrikeMapError
 from geo.shapes import geodesic_disc
-from layers.catalogue.check.validate import parse_constraints
+from layers.catalogue.check.constraints import parse_constraints
 from layers.params import LayerInputs
 
 

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import dataclass
 
 from geo.crs import aeqd_crs
-from layers.catalogue.check.validate import Catalogue
+from layers.catalogue.model import Catalogue
 from layers.catalogue.reference import Reference
 
 #: Half-width of the Euphrates valley corridor. The river's floodplain and the

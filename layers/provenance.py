@@ -4,7 +4,7 @@ Every layer carries the same four provenance columns, so an exported feature
 says on its own how far it can be trusted:
 
 ``precision_class``
-    P1-P6 for catalogue locations (see ``layers.catalogue.check.validate``), or
+    P1-P6 for catalogue locations (see ``layers.catalogue.model``), or
     ``reference`` for base geodata drawn at its published scale.
 ``uncertainty_m``
     Radius in metres of the smallest circle that holds the true position of

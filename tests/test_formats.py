@@ -207,7 +207,8 @@ def test_native_checks_are_reported_in_the_files_own_terms():
     assert "acled.csv, row 2, column 'latitude'" in message
     assert "(as events)" not in message
     geojson = (IMPORTS / "events.geojson").read_text(encoding="utf-8")
-    moved = geojson.replace("[44.28417, 35.5125]", "[45.3253, 15.4627]")
+    # Moved to 0, 0 (no place): refused on its geometry.
+    moved = geojson.replace("[44.28417, 35.5125]", "[0.0, 0.0]")
     with pytest.raises(
         CatalogueError, match=r"events.geojson, feature 1, column 'geom"
     ):

@@ -16,9 +16,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from layers.catalogue.boundary import reading
-from layers.catalogue.check.validate import Catalogue, validate_tables
+from layers.catalogue.check.rules import validate_tables
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
-from layers.catalogue.model import CATALOGUE_DIR, TABLE_FILES
+from layers.catalogue.model import CATALOGUE_DIR, TABLE_FILES, Catalogue
 from layers.catalogue.open import (
     MAX_UPLOAD_MB,
     UPLOAD_MODES,

@@ -6,9 +6,14 @@ importers and the page all take their vocabularies from here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
 #: The catalogue shipped with the project.
 CATALOGUE_DIR = Path(__file__).resolve().parents[2] / "data" / "catalogue"
@@ -195,3 +200,29 @@ MAX_CASUALTIES = 10_000_000
 #: derivation): the world outlines are generalised (1:10m; admin-1 inner edges
 #: coarser still), and sources place events at towns near borders and coasts.
 IMPORT_TOLERANCE_M = 25_000.0
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The validated catalogue.
+
+    Attributes
+    ----------
+    events
+        One point per event in EPSG:4326, with every column of ``events.csv``
+        typed (dates as datetime64, codes as integers, lat/lon/uncertainty_m as
+        floats), plus ``sources`` and ``claims``: for each event a list of
+        dicts. Dicts are shared between events that cite the same source or
+        claim: read them, never modify them.
+    claims
+        One row per casualty claim (figures as nullable integers).
+    sources
+        One row per source.
+    path
+        Where it was read from.
+    """
+
+    events: gpd.GeoDataFrame
+    claims: pd.DataFrame
+    sources: pd.DataFrame
+    path: str

@@ -15,7 +15,7 @@ import pandas as pd
 
 from layers.catalogue.archives import Unpacked, open_zip
 from layers.catalogue.boundary import reading
-from layers.catalogue.check.validate import Catalogue, validate_tables
+from layers.catalogue.check.rules import validate_tables
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
 from layers.catalogue.importers import IMPORTERS, csv_format, features
 from layers.catalogue.importers.csv_text import header_cells
@@ -26,7 +26,7 @@ from layers.catalogue.importers.rows import (
     require_columns,
 )
 from layers.catalogue.limits import LIMITS
-from layers.catalogue.model import TABLE_COLUMNS, TABLE_FILES
+from layers.catalogue.model import TABLE_COLUMNS, TABLE_FILES, Catalogue
 from layers.catalogue.reference import Reference
 
 #: The largest file the page accepts, in MB (``.streamlit/config.toml`` sets

@@ -19,9 +19,9 @@ import pandas as pd
 
 from layers.catalogue import read_catalogue
 from layers.catalogue.boundary import reading
-from layers.catalogue.check.validate import Catalogue
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
 from layers.catalogue.importers.rows import read_csv_strings
+from layers.catalogue.model import Catalogue
 from layers.catalogue.open import detect, read_bytes
 from layers.catalogue.reference import Reference
 

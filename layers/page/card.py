@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.safe import html_text, safe_url
-from layers.catalogue.check.validate import PRECISION_CLASSES, TIME_PRECISION
+from layers.catalogue.model import PRECISION_CLASSES, TIME_PRECISION
 from layers.page import measure
 
 #: What the card says in place of a link it will not make.

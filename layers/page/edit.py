@@ -23,7 +23,8 @@ import shapely
 from geo.crs import WGS84
 from geo.errors import StrikeMapError
 from geo.shapes import geodesic_area_km2, intersect_constraints
-from layers.catalogue.check.validate import parse_constraints, validate_tables
+from layers.catalogue.check.constraints import parse_constraints
+from layers.catalogue.check.rules import validate_tables
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
 from layers.catalogue.model import ACLED_TYPES, PRECISION_CLASSES, TABLE_COLUMNS
 from layers.catalogue.reference import Reference

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from geo.safe import markdown_text
 from layers.catalogue import reference as reference_data
-from layers.catalogue.check.validate import Catalogue
+from layers.catalogue.model import Catalogue
 from layers.catalogue.reference import Reference
 from layers.catalogue.store.database import (
     READER_ROLE,

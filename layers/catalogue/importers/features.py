@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 from layers.catalogue.archives import open_zip
-from layers.catalogue.check.validate import Catalogue
 from layers.catalogue.errors import CatalogueError
 from layers.catalogue.importers.dates import parse_dates
 from layers.catalogue.importers.drawn import build
@@ -40,6 +39,7 @@ from layers.catalogue.model import (
     ACLED_TYPES,
     CONFIDENCE_GRADES,
     PRECISION_CLASSES,
+    Catalogue,
 )
 
 #: Native column <- the names a drawn file may use for it (case-insensitive,

@@ -17,12 +17,12 @@ from functools import partial
 
 import pandas as pd
 
-from layers.catalogue.check.validate import Catalogue
 from layers.catalogue.errors import CatalogueError
 from layers.catalogue.importers.columns import coordinates, integer_codes
 from layers.catalogue.importers.dates import parse_dates
 from layers.catalogue.importers.native import Importer, Tables, to_catalogue
 from layers.catalogue.importers.rows import RowErrors, read_csv_strings, require_columns
+from layers.catalogue.model import Catalogue
 
 
 @dataclass

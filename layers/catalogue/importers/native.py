@@ -13,9 +13,14 @@ from typing import Any, NamedTuple, cast
 
 import pandas as pd
 
-from layers.catalogue.check.validate import Catalogue, validate_tables
+from layers.catalogue.check.rules import validate_tables
 from layers.catalogue.importers.columns import text_sources
-from layers.catalogue.model import CLAIM_COLUMNS, EVENT_COLUMNS, SOURCE_COLUMNS
+from layers.catalogue.model import (
+    CLAIM_COLUMNS,
+    EVENT_COLUMNS,
+    SOURCE_COLUMNS,
+    Catalogue,
+)
 
 
 class Tables(NamedTuple):

@@ -25,8 +25,13 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from geo.errors import StrikeMapError
 from geo.safe import csv_cell
-from layers.catalogue.check.validate import Catalogue, validate_tables
-from layers.catalogue.model import OPTIONAL_COLUMNS, TABLE_COLUMNS, TABLE_FILES
+from layers.catalogue.check.rules import validate_tables
+from layers.catalogue.model import (
+    OPTIONAL_COLUMNS,
+    TABLE_COLUMNS,
+    TABLE_FILES,
+    Catalogue,
+)
 from layers.catalogue.reference import Reference
 from layers.catalogue.store.native import _float_text, text_tables
 

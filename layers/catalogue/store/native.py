@@ -18,9 +18,14 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from layers.catalogue.check.validate import Catalogue, validate_tables
+from layers.catalogue.check.rules import validate_tables
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
-from layers.catalogue.model import OPTIONAL_COLUMNS, TABLE_COLUMNS, TABLE_FILES
+from layers.catalogue.model import (
+    OPTIONAL_COLUMNS,
+    TABLE_COLUMNS,
+    TABLE_FILES,
+    Catalogue,
+)
 from layers.catalogue.reference import Reference
 from layers.catalogue.store.tables import (
     read_csv_table,

@@ -3,7 +3,7 @@
 Tables here are all-string frames, one column per schema column, exactly as a
 spreadsheet shows the cells. Structural problems (encoding, header, ragged rows,
 unclosed quotes) are raised with file and row; what the cells mean is checked by
-``layers.catalogue.check.validate``.
+``layers.catalogue.model``.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from layers.catalogue.check import cells
+from layers.catalogue.check import text as text_checks
 from layers.catalogue.check.cells import Problems, Table
 from layers.catalogue.errors import CatalogueError, CatalogueErrors
 
@@ -142,7 +143,7 @@ def test_control_characters_found_in_any_column_with_row():
         id=["a", "b\tc", "d"], text=["fine\nlines", "nul\x00", "c1 \x85 here"]
     )
     problems = Problems([table])
-    cells.control_characters(problems, table, multiline=("text",))
+    text_checks.control_characters(problems, table, multiline=("text",))
     found = {(e.row, e.column) for e in _raised(problems).errors}
     assert found == {(3, "id"), (3, "text"), (4, "text")}
 

@@ -183,7 +183,7 @@ BAD_CELLS = [
     ("events.csv", 2, "sub_event_type", "Drone", r"expected one of: .*Air/drone"),
     ("events.csv", 2, "confidence", "high", r"expected one of: confirmed"),
     ("events.csv", 2, "country", "Iraq", r"expected the ISO 3166 alpha-3 code"),
-    ("events.csv", 2, "country", "YEM", r"not a country of the reference data"),
+    ("events.csv", 2, "country", "XYZ", r"not a country of the reference data"),
     ("events.csv", 3, "event_id", "S-IQ-1", r"duplicate \(first on row 2\)"),
     ("events.csv", 2, "event_id", "", r"is empty; expected an event id"),
     ("sources.csv", 2, "source_id", "csis;hoffman", r"holds ';'"),
@@ -217,7 +217,7 @@ BAD_CELLS = [
     ),
     ("events.csv", 2, "candidates", "X @ 34.3, east", r"not two numbers"),
     ("events.csv", 2, "candidates", "somewhere", r"does not read as 'label @ lat"),
-    ("events.csv", 2, "candidates", "X @ 10.0, 41.0", r"outside the region"),
+    ("events.csv", 2, "candidates", "X @ 0, 0", r"at 0, 0, no place"),
     ("events.csv", 2, "uncertainty_m", "5000", r"does not cover candidate.*7.0 km"),
     # constraints: known, resolvable, consistent with the event
     ("events.csv", 2, "constraints", "river", r"'river' is not a known constraint"),
@@ -251,7 +251,7 @@ BAD_CELLS = [
     # places: inside the stated country and governorate, within the radius
     ("events.csv", 9, "admin1", "Ninawa", r"lies outside Ninawa by more than"),
     ("events.csv", 9, "admin1", "Gotham", r"not a governorate of IRQ.*Al-Anbar"),
-    ("events.csv", 8, "lat", "44.28417", r"outside the region.*lat and lon swapped"),
+    ("events.csv", 8, "lat", "44.28417", r"lies in Russia.*from the stated country"),
 ]
 
 
@@ -274,8 +274,15 @@ def test_no_country_only_over_water(catalogue_copy):
     assert "where_prec is not 7" in problem.problem
 
 
+def test_a_position_at_zero_zero_is_flagged(catalogue_copy):
+    _edit(catalogue_copy / "events.csv", 8, "lat", "0")
+    _edit(catalogue_copy / "events.csv", 8, "lon", "0.0")
+    problem = _find(_problems(catalogue_copy), "events.csv", 8, "lat")
+    assert "0, 0 is no place" in problem.problem
+
+
 def test_swapped_position_of_a_context_event(catalogue_copy):
-    # K-1 Air Base with lat and lon swapped lies far outside the region.
+    # K-1 Air Base with lat and lon swapped: the swapped pair lies in Iraq.
     _edit(catalogue_copy / "events.csv", 8, "lat", "44.28417")
     _edit(catalogue_copy / "events.csv", 8, "lon", "35.5125")
     problem = _find(_problems(catalogue_copy), "events.csv", 8, "lat")

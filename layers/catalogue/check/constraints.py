@@ -1,0 +1,213 @@
+"""Rules for an event's named constraints: known, resolvable, consistent."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from layers.catalogue.check import cells
+from layers.catalogue.check.cells import Problems, Table
+from layers.catalogue.check.events import Parsed
+from layers.catalogue.check.geography import Areas
+from layers.catalogue.check.places import (
+    km_apart,
+    pick,
+)
+from layers.catalogue.model import (
+    CONSTRAINT_KINDS,
+)
+
+
+def parse_constraints(text: str) -> list[tuple[str, str]]:
+    """Parse ``country:SYR; admin1:Dayr Az Zawr; valley`` into (kind, value) pairs.
+
+    Raises
+    ------
+    ValueError
+        If a constraint kind is unknown or lacks its value.
+    """
+    out = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        kind, _, value = (s.strip() for s in part.partition(":"))
+        if kind not in CONSTRAINT_KINDS:
+            raise ValueError(
+                f"unknown constraint '{part}'; expected country:<ISO3>, "
+                "admin1:<governorate>, valley or corridor"
+            )
+        if kind in ("country", "admin1") and not value:
+            raise ValueError(f"constraint '{part}' needs a value, e.g. {kind}:...")
+        out.append((kind, value))
+    return out
+
+
+def check_constraints(
+    problems: Problems, table: Table, parsed: Parsed, areas: Areas
+) -> None:
+    """Each constraint is known, resolvable and agrees with the event's place."""
+    positions, items = cells.split_items(table.frame["constraints"], ";")
+    if not len(items):
+        return
+    parts = items.str.partition(":")
+    kind = parts[0].str.strip().to_numpy()
+    value = parts[2].str.strip().to_numpy()
+    frame = table.frame
+    event_country = pick(frame["country"], positions)
+    event_admin1 = pick(frame["admin1"], positions)
+    rows = table.rows[positions]
+    view = Table(
+        table.name, pd.DataFrame({"constraints": items.to_numpy()}), rows, table.columns
+    )
+    _syntax(problems, view, kind, value)
+    _countries(problems, view, kind, value, event_country, areas)
+    _admin1(problems, view, (kind, value), (event_country, event_admin1), areas)
+    _reach(
+        problems,
+        view,
+        (kind, value),
+        (positions, event_country, event_admin1),
+        parsed,
+        areas,
+    )
+
+
+def _syntax(
+    problems: Problems, view: Table, kind: np.ndarray, value: np.ndarray
+) -> None:
+    """A known kind, with a value where it needs one and none where it takes none."""
+    unknown = ~cells.isin(kind, CONSTRAINT_KINDS)
+    problems.add(
+        view,
+        unknown,
+        "constraints",
+        "'{value}' is not a known constraint; expected country:<ISO3>, "
+        "admin1:<governorate>, valley or corridor, separated by ';'",
+    )
+    named = cells.isin(kind, ("country", "admin1"))
+    problems.add(
+        view,
+        named & (value == ""),
+        "constraints",
+        "'{value}' needs a value; expected country:<ISO3> or admin1:<governorate>",
+    )
+    bare = cells.isin(kind, ("valley", "corridor")) & (value != "")
+    problems.add(
+        view,
+        bare,
+        "constraints",
+        "'{value}' takes no value; expected 'valley' or 'corridor' alone",
+    )
+
+
+def _countries(
+    problems: Problems,
+    view: Table,
+    kind: np.ndarray,
+    value: np.ndarray,
+    event_country: np.ndarray,
+    areas: Areas,
+) -> None:
+    """``country:`` names a known country, the event's own."""
+    is_country = (kind == "country") & (value != "")
+    known_country = cells.isin(value, areas.countries)
+    problems.add(
+        view,
+        is_country & ~known_country,
+        "constraints",
+        "'{value}' names no country of the reference data; expected country:<ISO3> "
+        f"with one of {', '.join(sorted(areas.countries))}",
+    )
+    clash = is_country & known_country & (value != event_country)
+    problems.add(
+        view,
+        clash,
+        "constraints",
+        "'{value}' contradicts the event's country ({detail}); expected the "
+        "event's own country",
+        details=[c or "empty" for c in event_country[clash]],
+    )
+
+
+def _admin1(
+    problems: Problems,
+    view: Table,
+    constraint: tuple[np.ndarray, np.ndarray],
+    event: tuple[np.ndarray, np.ndarray],
+    areas: Areas,
+) -> None:
+    """``admin1:`` names a known governorate of the event's country, its own."""
+    kind, value = constraint
+    event_country, event_admin1 = event
+    is_admin1 = (kind == "admin1") & (value != "")
+    names = {name: code for code, name in areas.admin1}
+    known_admin1 = cells.isin(value, names)
+    problems.add(
+        view,
+        is_admin1 & ~known_admin1,
+        "constraints",
+        "'{value}' names no governorate of the reference data; expected "
+        "admin1:<name> as in data/reference/admin1.geojson (e.g. admin1:Al-Anbar)",
+    )
+    owner = pd.Series(value).map(names).fillna("").to_numpy(dtype=object)
+    wrong_country = is_admin1 & known_admin1 & (owner != event_country)
+    problems.add(
+        view,
+        wrong_country,
+        "constraints",
+        "'{value}' is a governorate of {detail}, not of the event's country; "
+        "expected a governorate of the event's country",
+        details=owner[wrong_country],
+    )
+    wrong_admin1 = (
+        is_admin1
+        & known_admin1
+        & ~wrong_country
+        & (event_admin1 != "")
+        & (value != event_admin1)
+    )
+    problems.add(
+        view,
+        wrong_admin1,
+        "constraints",
+        "'{value}' contradicts the event's admin1 ({detail}); expected the "
+        "event's own governorate",
+        details=event_admin1[wrong_admin1],
+    )
+
+
+def _reach(
+    problems: Problems,
+    view: Table,
+    constraint: tuple[np.ndarray, np.ndarray],
+    event: tuple[np.ndarray, np.ndarray, np.ndarray],
+    parsed: Parsed,
+    areas: Areas,
+) -> None:
+    """A governorate the event's admin1 does not state must meet its disc."""
+    kind, value = constraint
+    positions, event_country, event_admin1 = event
+    is_admin1 = (kind == "admin1") & (value != "")
+    names = {name: code for code, name in areas.admin1}
+    known_admin1 = cells.isin(value, names)
+    owner = pd.Series(value).map(names).fillna("").to_numpy(dtype=object)
+    wrong_country = is_admin1 & known_admin1 & (owner != event_country)
+    # A governorate constraint the event's admin1 cell does not state: the disc
+    # must still reach it.
+    unstated = is_admin1 & known_admin1 & ~wrong_country & (event_admin1 == "")
+    lat, lon = parsed.lat[positions], parsed.lon[positions]
+    radius = parsed.radius[positions]
+    measurable = unstated & ~np.isnan(lat) & ~np.isnan(lon) & ~np.isnan(radius)
+    for name in np.unique(value[measurable]):
+        hits = np.flatnonzero(measurable & (value == name))
+        shape = areas.admin1[(names[name], name)]
+        metres = areas.distance_m(shape, lon[hits], lat[hits])
+        far = metres > radius[hits]
+        problems.add(
+            view,
+            hits[far],
+            "constraints",
+            "'{value}' lies beyond the event's uncertainty disc ({detail}); "
+            "expected a governorate the disc reaches",
+            details=km_apart(metres[far], radius[hits[far]]),
+        )
