@@ -17,6 +17,7 @@ from geo.crs import WGS84
 from geo.errors import StrikeMapError
 from geo.shapes import geodesic_disc
 from layers.catalogue.check.constraints import parse_constraints
+from layers.catalogue.world import shipped_world
 from layers.params import LayerInputs
 
 
@@ -29,20 +30,46 @@ def _one(gdf: gpd.GeoDataFrame, column: str, value: str, what: str) -> gpd.GeoSe
     return match.geometry
 
 
+def _world_area(kind: str, value: str, country: str) -> tuple[BaseGeometry, str]:
+    """A country or an admin-1 area of *country* from the world reference."""
+    world = shipped_world()
+    if kind == "country":
+        rows = world.countries[world.countries["iso_a3"] == value]
+        label = f"inside {rows['name'].iloc[0] if len(rows) else value}"
+        name = f"{label} (Natural Earth 10m)"
+    else:
+        admin1 = world.admin1
+        rows = admin1[(admin1["iso_a3"] == country) & (admin1["name"] == value)]
+        name = f"inside {value} (Natural Earth admin-1, fitted to the 10m countries)"
+    if rows.empty:
+        raise StrikeMapError(f"constraint {kind}:{value} names no area of {country}")
+    return shapely.union_all(rows.to_crs(WGS84).geometry.values), name
+
+
 def constraint_regions(
     constraints: str,
     inputs: LayerInputs,
     deps: Mapping[str, gpd.GeoDataFrame],
+    *,
+    country: str = "",
 ) -> dict[str, BaseGeometry]:
     """The named areas a ``constraints`` cell names, in longitude/latitude.
 
     Every area is used as published, with no tolerance: the governorates
-    share the countries' boundaries exactly (see ``data/README.md``).
+    share the countries' boundaries exactly (see ``data/README.md``). A
+    country or admin-1 area the regional reference lacks comes from the world
+    reference (an admin-1 area of the event's *country*).
     """
     areas: dict[str, BaseGeometry] = {}
     countries = inputs.reference.countries.to_crs(WGS84)
     admin1 = inputs.reference.admin1.to_crs(WGS84)
     for kind, value in parse_constraints(constraints):
+        regional = countries if kind == "country" else admin1
+        column = "iso_a3" if kind == "country" else "name"
+        if kind in ("country", "admin1") and not (regional[column] == value).any():
+            shape, name = _world_area(kind, value, country)
+            areas[name] = shape
+            continue
         if kind == "country":
             geometry = _one(countries, "iso_a3", value, "country")
             label = str(countries.loc[geometry.index[0], "name"])
@@ -83,5 +110,8 @@ def constraint_areas(
     radius = float(str(event["uncertainty_m"]))
     disc = geodesic_disc(float(str(event["lon"])), float(str(event["lat"])), radius)
     areas: dict[str, BaseGeometry] = {disc_name(radius, event["location"]): disc}
-    areas.update(constraint_regions(str(event["constraints"]), inputs, deps))
+    country = str(event.get("country", "") or "")
+    areas.update(
+        constraint_regions(str(event["constraints"]), inputs, deps, country=country)
+    )
     return areas

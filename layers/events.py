@@ -103,9 +103,13 @@ def _cut_areas(
     radius_names = pd.Series(
         "within " + _g(events["uncertainty_m"] / 1000) + " km of ", index=events.index
     ) + events["location"].astype(str)
-    for text, found in texts.groupby(texts, sort=False).indices.items():
+    # Once per distinct (country, constraints): an admin-1 name is the event's
+    # country's (world admin-1 names repeat across countries).
+    keys = events["country"].astype(str) + "\x1f" + texts
+    for key, found in keys.groupby(keys, sort=False).indices.items():
         rows = np.asarray(found, dtype=np.int64)
-        areas = constraint_regions(str(text), inputs, deps)
+        country, _, text = str(key).partition("\x1f")
+        areas = constraint_regions(text, inputs, deps, country=country)
         region = shapely.intersection_all(list(areas.values()))
         shapely.prepare(region)
         inside = shapely.contains_properly(region, discs[rows])

@@ -1,6 +1,13 @@
-"""Rules for an event's named constraints: known, resolvable, consistent."""
+"""Rules for an event's named constraints: known, resolvable, consistent.
+
+A ``country:`` or ``admin1:`` constraint may name any country or first-order
+area: the regional reference's fitted ones first, then the world reference's
+(``layers/catalogue/world.py``), read only when a name is not regional.
+"""
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -16,6 +23,32 @@ from layers.catalogue.check.places import (
 from layers.catalogue.model import (
     CONSTRAINT_KINDS,
 )
+from layers.catalogue.world import shipped_world
+
+_SEP = "\x1f"
+
+
+@lru_cache(maxsize=1)
+def _world_names() -> tuple[frozenset[str], frozenset[str]]:
+    """World country codes, and ``ISO3 + _SEP + name`` of every admin-1 area."""
+    world = shipped_world()
+    codes = frozenset(world.countries["iso_a3"].astype(str))
+    admin1 = (
+        world.admin1["iso_a3"].astype(str) + _SEP + world.admin1["name"].astype(str)
+    )
+    return codes, frozenset(admin1)
+
+
+def _in_world_admin1(country: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Where (country, value) names a world admin-1 area of that country."""
+    if not len(value):
+        return np.zeros(0, dtype=bool)
+    joined = (
+        pd.Series(country, dtype=object).astype(str)
+        + _SEP
+        + pd.Series(value, dtype=object).astype(str)
+    )
+    return cells.isin(joined, _world_names()[1])
 
 
 def parse_constraints(text: str) -> list[tuple[str, str]]:
@@ -111,12 +144,15 @@ def _countries(
     """``country:`` names a known country, the event's own."""
     is_country = (kind == "country") & (value != "")
     known_country = cells.isin(value, areas.countries)
+    if (is_country & ~known_country).any():
+        known_country |= cells.isin(value, _world_names()[0])
     problems.add(
         view,
         is_country & ~known_country,
         "constraints",
-        "'{value}' names no country of the reference data; expected country:<ISO3> "
-        f"with one of {', '.join(sorted(areas.countries))}",
+        "'{value}' names no country of the reference data; expected "
+        "country:<ISO3>, the ISO 3166 alpha-3 code as Natural Earth gives it "
+        "(e.g. country:IRQ, country:YEM)",
     )
     clash = is_country & known_country & (value != event_country)
     problems.add(
@@ -142,14 +178,21 @@ def _admin1(
     is_admin1 = (kind == "admin1") & (value != "")
     names = {name: code for code, name in areas.admin1}
     known_admin1 = cells.isin(value, names)
+    owner = pd.Series(value).map(names).fillna("").to_numpy(dtype=object)
+    world = is_admin1 & ~known_admin1
+    if world.any():  # an area of the event's own country in the world reference
+        world[world] = _in_world_admin1(event_country[world], value[world])
+        known_admin1 |= world
+        owner = np.where(world, event_country, owner)
     problems.add(
         view,
         is_admin1 & ~known_admin1,
         "constraints",
-        "'{value}' names no governorate of the reference data; expected "
-        "admin1:<name> as in data/reference/admin1.geojson (e.g. admin1:Al-Anbar)",
+        "'{value}' names no first-order area of the event's country in the "
+        "reference data; expected admin1:<name> as in data/reference/admin1.geojson "
+        "(e.g. admin1:Al-Anbar) or, elsewhere, as Natural Earth admin-1 names it "
+        "(data/reference/world/admin1.parquet)",
     )
-    owner = pd.Series(value).map(names).fillna("").to_numpy(dtype=object)
     wrong_country = is_admin1 & known_admin1 & (owner != event_country)
     problems.add(
         view,
