@@ -12,22 +12,24 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import layers.page.edit_panel as editing
+import layers.page.map_view as map_view
 import layers.page.shared as shared
+import layers.page.timeline as timeline
 from geo.errors import StrikeMapError
 from geo.safe import markdown_text
 from layers import catalogue as catalogue_wing
-from layers.map import assets, channel, refs
+from layers.map import assets, refs
 from layers.map import build as map_build
 from layers.map import data as map_data
-from layers.page import card, failures, files, filters, publish, text, timeline, view
+from layers.page import card, failures, files, filters, publish, text, view
 from layers.page import playback_controls as controls
 from layers.page.downloads import Provenance, downloads
 from layers.page.files import Source, Upload
-from layers.page.find import find_widget, map_target
+from layers.page.find import find_widget
 from layers.page.refused import chosen, offer_widgets, show
 from layers.page.view import Options, ViewState
 from layers.params import LayerInputs, LayerParams
-from layers.registry import LAYER_NAMES, build_layers
+from layers.registry import build_layers
 
 HERE = Path(__file__).resolve().parent
 KEY = view.WIDGET_KEYS
@@ -88,17 +90,10 @@ def _open_catalogue(url: str | None) -> tuple[Source, bytes | None, LayerInputs]
         assets.install_static_assets(HERE / "static")
         base = (str(catalogue), files.files_stamp(catalogue))  # no upload on a db:
         source, data = (shared.source_key(url), None) if url else _render_upload(base)
-        inputs = _inputs(source, data)
-    except shared.DatabaseError as exc:
-        failure = shared.database_failure(exc)
-    except OSError as exc:  # static/ is not writable
-        failure = failures.static_failure(exc, HERE / "static")
-    except StrikeMapError as exc:
-        failure = failures.load_failure(exc, catalogue)
-    else:
-        return source, data, inputs
-    _render_failure(failure)
-    return None
+        return source, data, _inputs(source, data)
+    except (OSError, StrikeMapError) as exc:  # the database, static/, the files
+        _render_failure(shared.open_failure(exc, catalogue, HERE / "static"))
+        return None
 
 
 def _initial_state(options: Options) -> ViewState:
@@ -119,34 +114,15 @@ def _render_sidebar(options: Options, start: ViewState, got: LayerInputs) -> Vie
 
 def _render_map(layers: dict, shown: dict, state: ViewState, ids, loaded: Upload):
     """The frame's map, fed only what changed; returns *state* with its view."""
-    shown, frame, keys = controls.frame_view(ss, layers, shown, state)
-    if keys.pop("playing") != ss["_running"]:  # the timer stopped at the end
+    (source, data), params = loaded, state.layer_params()
+    urls, shared_layers = _context_urls(source[:2]), _shared(source, params, data)
+    call = map_view.map_call(ss, layers, shown, state, ids, shared_layers, urls)
+    if call.rerun:
         st.rerun()
-    source, data = loaded
-    value = (ss.get("map") or {}).get(map_build.CHANNEL_KEY)
-    report = channel.read_report(value, layer_names=LAYER_NAMES, event_ids=ids)
-    if pick := channel.new_pick(report, ss.get("_last_pick")):
-        ss.update({"_last_pick": (pick, report.seq), KEY["event"]: pick})
-        if not ss["_in_main"]:  # a rerun of the map alone: open the card
-            st.rerun()
-    start = ss["_start"]  # the shell must not change in a session
-    payload = refs.view_payload(
-        shown,
-        _shared(source, state.layer_params(), data),
-        view=channel.current_view(
-            report, **view.map_start(start), start=map_build.DEFAULT_VIEW
-        ),
-        selected=ss.get(KEY["event"], ""),
-    )
-    payload = controls.map_frame(payload, frame)
-    shell = map_build.build_shell(
-        _context_urls(source[:2]), basemap=state.basemap, hidden=start.hidden
-    )
-    widget = {**text.MAP_WIDGET, **view.map_centre(start), **map_target(ss)}
-    st_folium(shell, feature_group_to_add=map_build.DataLayer(payload), **widget)
-    if payload["status"]:
-        st.markdown(payload["status"])
-    return view.with_map_report(replace(state, **keys), report)
+    st_folium(call.shell, feature_group_to_add=call.layer, **call.widget)
+    if call.status:
+        st.markdown(call.status)
+    return call.state
 
 
 def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:

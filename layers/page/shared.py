@@ -10,11 +10,13 @@ table's newest id, so a saved edit (from this page, another replica, or
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from geo.errors import StrikeMapError
 from geo.safe import markdown_text
 from layers.catalogue import reference as reference_data
 from layers.catalogue.model import Catalogue
@@ -29,7 +31,7 @@ from layers.catalogue.store.database import (
     resolve_database_url,
     shown_url,
 )
-from layers.page import files
+from layers.page import failures, files
 from layers.page.failures import Failure
 from layers.params import LayerInputs
 
@@ -172,3 +174,18 @@ def database_failure(exc: DatabaseError) -> Failure:
         "init` grants it), then reload. Without `STRIKEMAP_DATABASE_URL` the page "
         "reads the catalogue folder instead.",
     )
+
+
+def open_failure(
+    exc: OSError | StrikeMapError, catalogue: Path | str, static: Path
+) -> Failure:
+    """What the page says when the catalogue cannot be opened.
+
+    A database that cannot be reached, a ``static/`` folder that cannot be
+    written (any other ``OSError``), or catalogue files that cannot be read.
+    """
+    if isinstance(exc, DatabaseError):
+        return database_failure(exc)
+    if isinstance(exc, OSError):
+        return failures.static_failure(exc, static)
+    return failures.load_failure(exc, catalogue)

@@ -188,9 +188,10 @@ def _admin1(
         view,
         is_admin1 & ~known_admin1,
         "constraints",
-        "'{value}' names no first-order area of the event's country in the "
-        "reference data; expected admin1:<name> as in data/reference/admin1.geojson "
-        "(e.g. admin1:Al-Anbar) or, elsewhere, as Natural Earth admin-1 names it "
+        "'{value}' names no governorate (first-order area) of the event's country "
+        "in the reference data; expected admin1:<name> as in "
+        "data/reference/admin1.geojson (e.g. admin1:Al-Anbar) or, elsewhere, as "
+        "Natural Earth admin-1 names it "
         "(data/reference/world/admin1.parquet)",
     )
     wrong_country = is_admin1 & known_admin1 & (owner != event_country)
