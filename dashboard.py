@@ -19,11 +19,9 @@ from geo.errors import StrikeMapError
 from geo.safe import markdown_text
 from layers import catalogue as catalogue_wing
 from layers.map import assets, refs
-from layers.map import build as map_build
 from layers.map import data as map_data
 from layers.page import card, failures, files, filters, publish, text, view
 from layers.page import playback_controls as controls
-from layers.page.downloads import Provenance, downloads
 from layers.page.files import Source, Upload
 from layers.page.find import find_widget
 from layers.page.refused import chosen, offer_widgets, show
@@ -60,11 +58,6 @@ def _shared(source: Source, params: LayerParams, _data: bytes | None) -> refs.Sh
     return refs.share(prepared, install, catalogue=_data is None)
 
 
-def _render_failure(failure: failures.Failure) -> None:
-    st.error(failure.message)
-    st.markdown(failure.advice)
-
-
 def _render_upload(base: Source) -> Upload:
     """A file kept in this session only; one that cannot be read is named."""
     (bar := st.sidebar).header(text.UPLOAD_HEADER)
@@ -78,8 +71,7 @@ def _render_upload(base: Source) -> Upload:
             bar.error(text.upload_failed(file.name, exc))
             show(bar, offer_widgets(file, ss))  # counts, refused rows, "Load ..."
             return ss.get("_upload", (base, None))
-        ss.pop("_start", None)  # the filters follow the new events
-        st.query_params.clear()
+        ss.pop("_start", None), st.query_params.clear()  # filters follow the events
     ss["_upload"] = (source, data)
     return source, data
 
@@ -92,7 +84,7 @@ def _open_catalogue(url: str | None) -> tuple[Source, bytes | None, LayerInputs]
         source, data = (shared.source_key(url), None) if url else _render_upload(base)
         return source, data, _inputs(source, data)
     except (OSError, StrikeMapError) as exc:  # the database, static/, the files
-        _render_failure(shared.open_failure(exc, catalogue, HERE / "static"))
+        show(st, shared.open_failure(exc, catalogue, HERE / "static").widgets())
         return None
 
 
@@ -107,8 +99,7 @@ def _initial_state(options: Options) -> ViewState:
 
 def _render_sidebar(options: Options, start: ViewState, got: LayerInputs) -> ViewState:
     widgets = view.sidebar_widgets(options, ss[KEY["date_start"]])
-    for element, kwargs in [find_widget(got, ss, KEY["event"]), *widgets]:
-        getattr(st.sidebar, element)(**kwargs)
+    show(st.sidebar, [find_widget(got, ss, KEY["event"]), *widgets])
     return view.state_from_widgets(ss, start)
 
 
@@ -164,11 +155,8 @@ def _render_timeline(events: gpd.GeoDataFrame) -> None:
 
 def _render_downloads(shown: dict, state: ViewState, inputs: LayerInputs) -> None:
     st.subheader("Downloads")
-    make_map = partial(map_build.build_map, shown, basemap=state.basemap)
-    about = Provenance(catalogue=inputs.catalogue, state=state)
     columns = st.columns(3)
-    figs = publish.figure_downloads(shown, state, inputs.catalogue.events)
-    for i, item in enumerate(downloads(shown, make_map=make_map, about=about) + figs):
+    for i, item in enumerate(publish.page_downloads(shown, state, inputs.catalogue)):
         columns[i % 3].download_button(**item.button())
 
 
@@ -183,11 +171,10 @@ def main() -> None:
     source, data, inputs = opened
     options = view.options_for(inputs.catalogue.events)
     state = _render_sidebar(options, _initial_state(options), inputs)
-    params = state.layer_params()
     try:
-        layers = _layers(source, params, data)
+        layers = _layers(source, state.layer_params(), data)
     except StrikeMapError as exc:
-        _render_failure(failures.build_failure(exc, shared.shown_source(source)))
+        show(st, failures.build_failure(exc, shared.shown_source(source)).widgets())
         return
     shown, ids = filters.apply_view(layers, state), options.event_ids
     map_column, card_column = st.columns([3, 2])

@@ -29,6 +29,10 @@ class Failure:
     message: str
     advice: str
 
+    def widgets(self) -> list[tuple[str, dict[str, str]]]:
+        """The page elements that show the failure: the error, then the advice."""
+        return [("error", {"body": self.message}), ("markdown", {"body": self.advice})]
+
 
 def catalogue_failure(exc: CatalogueError, catalogue: Path | str) -> Failure:
     """The catalogue breaks its schema: a cell, a column or a file to fix."""

@@ -12,9 +12,11 @@ from functools import partial
 
 import geopandas as gpd
 
+from layers.catalogue.model import Catalogue
 from layers.figure import FigureView, draw_figure, figure_bytes, layer_titles
+from layers.map.build import build_map
 from layers.map.style import VIEWS
-from layers.page.downloads import Download
+from layers.page.downloads import Download, Provenance, downloads
 from layers.page.filters import apply_view
 from layers.page.view import CHOICES, Options, ViewState, options_for
 
@@ -131,3 +133,17 @@ def figure_downloads(
         )
         for fmt, media in _MEDIA.items()
     ]
+
+
+def page_downloads(
+    shown: Mapping[str, gpd.GeoDataFrame], state: ViewState, catalogue: Catalogue
+) -> list[Download]:
+    """Every download the page offers for the view *state* shows.
+
+    The layers (GeoJSON each, a zip, the filtered events as CSV, the standalone
+    map with its manifest) and the publication figure in PNG, SVG and PDF.
+    """
+    make_map = partial(build_map, shown, basemap=state.basemap)
+    about = Provenance(catalogue=catalogue, state=state)
+    layers = downloads(shown, make_map=make_map, about=about)
+    return layers + figure_downloads(shown, state, catalogue.events)
