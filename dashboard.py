@@ -13,6 +13,7 @@ from streamlit_folium import st_folium
 
 import layers.page.edit_panel as editing
 import layers.page.map_view as map_view
+import layers.page.region as region
 import layers.page.shared as shared
 import layers.page.timeline as timeline
 from geo.errors import StrikeMapError
@@ -71,7 +72,8 @@ def _render_upload(base: Source) -> Upload:
             bar.error(text.upload_failed(file.name, exc))
             show(bar, offer_widgets(file, ss))  # counts, refused rows, "Load ..."
             return ss.get("_upload", (base, None))
-        ss.pop("_start", None), st.query_params.clear()  # filters follow the events
+        ss.pop("_start", None)  # the filters follow the new events
+        st.query_params.clear()
     ss["_upload"] = (source, data)
     return source, data
 
@@ -117,10 +119,7 @@ def _render_map(layers: dict, shown: dict, state: ViewState, ids, loaded: Upload
 
 
 def _render_card(shown: dict, all_events: gpd.GeoDataFrame) -> None:
-    labels = card.event_labels(all_events)
-    pick = st.selectbox(
-        text.CARD_PICKER, list(labels), key=KEY["event"], format_func=labels.get
-    )
+    pick = st.selectbox(**card.picker(all_events, key=KEY["event"]))
     if pick:  # st.html: no Markdown (which makes "![x](url)" an image), DOMPurify
         st.html(
             card.event_card(pick, all_events, shown.get("strike_zones"), layers=shown)
@@ -163,12 +162,13 @@ def _render_downloads(shown: dict, state: ViewState, inputs: LayerInputs) -> Non
 def main() -> None:
     """Draw the page."""
     st.set_page_config(page_title=text.PAGE_TITLE, layout="wide")
-    st.title(text.TITLE)
+    (heading := st.empty()).title(text.TITLE)  # retitled for the catalogue loaded
     st.markdown(text.INTRO)  # st.caption grey fails WCAG AA contrast (3.9:1)
     url = shared.database_url(shared.secrets_dict(st.secrets))
     if (opened := _open_catalogue(url)) is None:
         return
     source, data, inputs = opened
+    heading.title(region.page_title(inputs.catalogue.events, source, data))
     options = view.options_for(inputs.catalogue.events)
     state = _render_sidebar(options, _initial_state(options), inputs)
     try:

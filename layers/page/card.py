@@ -18,6 +18,7 @@ import pandas as pd
 from geo.safe import html_text, safe_url
 from layers.catalogue.model import PRECISION_CLASSES, TIME_PRECISION
 from layers.page import measure
+from layers.page.text import CARD_PICKER
 
 #: What the card says in place of a link it will not make.
 LINK_WITHHELD = "link withheld, not an http(s) address"
@@ -207,3 +208,14 @@ def event_card(
             float(row["lon"]), float(row["lat"]), row.get("geometry"), lines
         )
     return card_html(row, zone, distances=distances)
+
+
+def picker(events: pd.DataFrame, *, key: str) -> dict[str, Any]:
+    """The card's event picker (``st.selectbox`` keywords), keyed by *key*."""
+    labels = event_labels(events)
+    return {
+        "label": CARD_PICKER,
+        "options": list(labels),
+        "key": key,
+        "format_func": labels.get,
+    }

@@ -17,7 +17,7 @@ from typing import Any
 import geopandas as gpd
 
 from layers.catalogue.model import CONFIDENCE_GRADES, PRECISION_CLASSES
-from layers.page import playback
+from layers.page import playback, region
 from layers.params import (
     CORRIDOR_HALF_WIDTH_KM,
     VALLEY_HALF_WIDTH_KM,
@@ -84,11 +84,18 @@ class Options:
     first_date: date
     last_date: date
     event_ids: tuple[str, ...]
+    #: Where the page opens for a catalogue outside the seed's region (None:
+    #: the seed's views).
+    home: region.Home | None = None
 
 
 def default_dates(options: Options) -> tuple[date, date]:
     """The date range a new view opens on: the default window and all events."""
-    return min(DEFAULT_START, options.first_date), max(DEFAULT_END, options.last_date)
+    if options.home is not None:  # a catalogue of its own: all of its dates
+        return options.first_date, options.last_date
+    return region.opening_dates(
+        options.first_date, options.last_date, seed=(DEFAULT_START, DEFAULT_END)
+    )
 
 
 def options_for(events: gpd.GeoDataFrame) -> Options:
@@ -99,6 +106,7 @@ def options_for(events: gpd.GeoDataFrame) -> Options:
         first_date=min(events["date_start"]).date(),
         last_date=max(events["date_end"]).date(),
         event_ids=tuple(events["event_id"]),
+        home=region.home_view(events),
     )
 
 
@@ -253,9 +261,15 @@ FIELDS: tuple[Field, ...] = (
     ),
     Field("event", "event", "event", lambda o: "", _event),
     # The map's own view: reported by the map, no widget of the page.
-    Field("lat", "lat", None, lambda o: None, _number(-90.0, 90.0)),
-    Field("lon", "lon", None, lambda o: None, _number(-180.0, 180.0)),
-    Field("zoom", "zoom", None, lambda o: None, _number(0, MAX_ZOOM, whole=True)),
+    Field("lat", "lat", None, lambda o: o.home and o.home.lat, _number(-90.0, 90.0)),
+    Field("lon", "lon", None, lambda o: o.home and o.home.lon, _number(-180.0, 180.0)),
+    Field(
+        "zoom",
+        "zoom",
+        None,
+        lambda o: o.home and o.home.zoom,
+        _number(0, MAX_ZOOM, whole=True),
+    ),
     Field("hidden", "hidden", None, lambda o: DEFAULT_HIDDEN, _choices),
     # Time playback (layers/page/playback.py): the frame's window, its length
     # and the seconds per frame.
