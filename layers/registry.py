@@ -8,6 +8,9 @@ from functools import partial
 from types import MappingProxyType
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
 
 from geo.crs import require_crs
 from layers import (
@@ -19,6 +22,7 @@ from layers import (
     strike_areas,
     strike_zones,
 )
+from layers.catalogue.world import shipped_world
 from layers.params import LayerInputs, LayerParams
 from layers.provenance import (
     REFERENCE_CLASS,
@@ -44,6 +48,45 @@ def _style(**kwargs: object) -> Mapping[str, object]:
     return MappingProxyType(dict(kwargs))
 
 
+#: Reference layers completed from the world reference around a catalogue's
+#: events that lie outside the regional data, and the margin (degrees) around
+#: those events within which world features are drawn.
+WORLD_CONTEXT = ("countries", "admin1")
+WORLD_CONTEXT_MARGIN_DEG = 3.0
+
+
+def _world_context(
+    inputs: LayerInputs, name: str, regional: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame | None:
+    """World features of layer *name* near the events the regional data misses.
+
+    None when every event lies within the regional countries' bounds (the
+    shipped catalogue): its layers stay exactly as they are. Whole features are kept
+    (never cut at a box, which would draw false borders): countries within
+    ``WORLD_CONTEXT_MARGIN_DEG`` of such an event, and the first-order areas of
+    the events' own countries within it.
+    """
+    events = inputs.catalogue.events
+    if name not in WORLD_CONTEXT or events.empty:
+        return None
+    lon, lat = events["lon"].to_numpy(float), events["lat"].to_numpy(float)
+    west, south, east, north = inputs.reference.countries.total_bounds
+    outside = (lon < west) | (lon > east) | (lat < south) | (lat > north)
+    if not outside.any():
+        return None
+    world = getattr(shipped_world(), name)
+    points = shapely.points(lon[outside], lat[outside])
+    tree = shapely.STRtree(world.geometry.values)
+    hits = tree.query(points, predicate="dwithin", distance=WORLD_CONTEXT_MARGIN_DEG)
+    keep = np.zeros(len(world), dtype=bool)
+    keep[np.unique(hits[1])] = True
+    keep &= ~world["iso_a3"].isin(regional["iso_a3"]).to_numpy()
+    if name == "admin1":  # first-order areas only of the events' own countries
+        keep &= world["iso_a3"].isin(events["country"]).to_numpy()
+    near = world[keep]
+    return near[list(regional.columns)].to_crs(regional.crs)
+
+
 def reference_layer(
     inputs: LayerInputs,
     params: LayerParams,
@@ -60,8 +103,14 @@ def reference_layer(
     its data set, *derivation* and the records of *sources* (keys of
     ``layers.provenance.REFERENCE_SOURCES``).
     """
+    regional = getattr(inputs.reference, name)
+    world = _world_context(inputs, name, regional)
+    if world is not None and len(world):
+        regional = gpd.GeoDataFrame(
+            pd.concat([regional, world], ignore_index=True), crs=regional.crs
+        )
     return with_provenance(
-        getattr(inputs.reference, name),
+        regional,
         precision_class=REFERENCE_CLASS,
         uncertainty_m=REFERENCE_UNCERTAINTY_M[name],
         derivation=derivation,

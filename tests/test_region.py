@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import shapely
 from streamlit.testing.v1 import AppTest
 
 from layers.catalogue import CATALOGUE_DIR, read_catalogue
@@ -94,3 +95,33 @@ def test_the_page_of_a_world_catalogue_is_titled_and_centred_by_it(monkeypatch):
     args = json.loads(component.proto.json_args)
     lat, lon = args["center"]
     assert 10 < lat < 40 and 0 < lon < 50  # between Mali, Ukraine and Yemen
+
+
+def test_a_world_catalogue_draws_the_outlines_around_its_own_events():
+    from layers.catalogue.reference import read_reference
+    from layers.params import LayerInputs, LayerParams
+    from layers.registry import build_layers
+
+    inputs = LayerInputs(read_reference(), read_catalogue(ACLED))
+    layers = build_layers(inputs, LayerParams(), ["countries", "admin1"])
+    countries, admin1 = set(layers["countries"]["iso_a3"]), layers["admin1"]
+    assert {"YEM", "UKR", "MLI", "SOM"} <= countries
+    assert "USA" not in countries and "BRA" not in countries  # only near the events
+    yemen = admin1[admin1["iso_a3"] == "YEM"]
+    assert "Amanat Al Asimah" in set(yemen["name"])
+    # Sana'a (15.35 N, 44.21 E) lies in the drawn Amanat al-Asimah.
+    sanaa = yemen[yemen["name"] == "Amanat Al Asimah"].geometry.iloc[0]
+    assert sanaa.buffer(0.02).contains(shapely.Point(44.21, 15.35))
+    # No first-order areas of countries without events.
+    assert set(admin1["iso_a3"]) <= {"IRQ", "SYR", "YEM", "UKR", "MLI", "SOM"}
+
+
+def test_the_shipped_catalogue_draws_only_the_regional_outlines(shipped_events):
+    from layers.catalogue.reference import read_reference
+    from layers.params import LayerInputs, LayerParams
+    from layers.registry import build_layers
+
+    inputs = LayerInputs(read_reference(), read_catalogue(CATALOGUE_DIR))
+    layers = build_layers(inputs, LayerParams(), ["countries", "admin1"])
+    assert len(layers["countries"]) == len(inputs.reference.countries)
+    assert len(layers["admin1"]) == len(inputs.reference.admin1)
