@@ -42,12 +42,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(env: Mapping[str, str] | None = None) -> Iterator[str]:
-    """Run ``streamlit run dashboard.py`` on a free port; yield its base URL.
+def streamlit_server(
+    env: Mapping[str, str] | None = None, port: int | None = None
+) -> Iterator[str]:
+    """Run ``streamlit run dashboard.py`` on *port* (default: a free one).
 
-    Yields once the server answers its health check; see :func:`warm_up`.
+    Yields its base URL once the server answers its health check; see
+    :func:`warm_up`. A caller that must name the port before the server starts
+    (a sign-in redirect URI) passes it.
     """
-    port = free_port()
+    port = free_port() if port is None else port
     environ = {k: v for k, v in os.environ.items() if k != "STRIKEMAP_CATALOGUE"}
     environ.update(env or {})
     process = subprocess.Popen(

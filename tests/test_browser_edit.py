@@ -7,14 +7,9 @@ catalogue; ``st.login`` signs in against the small provider of
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,8 +30,12 @@ from layers.catalogue.store.database import (  # noqa: E402
     load_catalogue,
 )
 from layers.page.edit import PREVIEW_ID  # noqa: E402
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
-from tests.conftest import ROOT  # noqa: E402
+from tests.browser_support import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    streamlit_server,
+)
 from tests.oidc_provider import Provider, oidc_provider  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -58,38 +57,6 @@ def _secrets(home: Path, port: int, provider: Provider) -> None:
         f'editors = ["{ALICE}"]\n',
         encoding="utf-8",
     )
-
-
-@contextmanager
-def _streamlit(port: int, env: dict[str, str]) -> Iterator[str]:
-    environ = {k: v for k, v in os.environ.items() if k != "STRIKEMAP_CATALOGUE"}
-    environ.update(env)
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard.py"]
-    command += ["--server.headless", "true", "--server.address", "127.0.0.1"]
-    command += ["--server.port", str(port), "--browser.gatherUsageStats", "false"]
-    command += ["--server.fileWatcherType", "none"]
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    out = process.stdout.read().decode() if process.stdout else ""
-                    raise RuntimeError(f"streamlit did not start:\n{out}") from None
-                time.sleep(0.3)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +81,7 @@ def site(request, tmp_path) -> Iterator[tuple[str, str, Provider]]:
     with oidc_provider() as provider:
         _secrets(tmp_path / "home", port, provider)
         env = {"HOME": str(tmp_path / "home"), "STRIKEMAP_DATABASE_URL": url}
-        with _streamlit(port, env) as base:
+        with streamlit_server(env, port=port) as base:
             yield base, url, provider
 
 

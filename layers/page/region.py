@@ -15,6 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from geo.safe import markdown_text
 from layers.catalogue.model import CATALOGUE_DIR
 from layers.map.style import VIEWS
 from layers.page.text import TITLE
@@ -99,7 +100,8 @@ def page_title(
     """
     if is_shipped(source, data):
         return TITLE
-    countries = sorted({str(c) for c in events["country"] if str(c)})
+    # The heading is Markdown: the codes (checked ISO3 cells) are escaped anyway.
+    countries = sorted({markdown_text(c) for c in events["country"].unique() if c})
     shown = ", ".join(countries[:8]) + (" and others" if len(countries) > 8 else "")
     first = min(events["date_start"]).date().isoformat()
     last = max(events["date_end"]).date().isoformat()
