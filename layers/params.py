@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 
+import numpy as np
+
 from geo.crs import aeqd_crs
 from layers.catalogue.model import Catalogue
 from layers.catalogue.reference import Reference
@@ -35,6 +37,17 @@ class LayerInputs:
 
     reference: Reference
     catalogue: Catalogue
+
+    def beyond_region(self) -> np.ndarray:
+        """Where events lie outside the regional reference's countries' bounds.
+
+        Those events take their context (countries, admin-1 areas, towns)
+        from the world reference; the shipped catalogue has none.
+        """
+        events = self.catalogue.events
+        lon, lat = events["lon"].to_numpy(float), events["lat"].to_numpy(float)
+        west, south, east, north = self.reference.countries.total_bounds
+        return np.asarray((lon < west) | (lon > east) | (lat < south) | (lat > north))
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,11 @@ from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
+import shapely
 from pyproj import Geod
 
+from layers.catalogue.world import shipped_world
 from layers.params import LayerInputs, LayerParams
 from layers.provenance import REFERENCE_SOURCES, with_provenance
 
@@ -36,6 +39,14 @@ LABELS = {92138: "Husaybah (GeoNames: Al Qā’im)"}
 #: A place closer than this to a more populous labelled place is not labelled
 #: (GeoNames lists Beirut twice: the city and Ra's Bayrut).
 MIN_LABEL_SPACING_M = 10_000
+#: Around events beyond the regional data, world towns are labelled: those
+#: of at least ``WORLD_TOWN_MIN_POPULATION`` within ``WORLD_TOWN_MARGIN_DEG``
+#: of an event, and the nearest town of each event within
+#: ``EVENT_TOWN_DEG``; at most ``MAX_WORLD_TOWNS``, most populous first.
+WORLD_TOWN_MIN_POPULATION = 100_000
+WORLD_TOWN_MARGIN_DEG = 1.5
+EVENT_TOWN_DEG = 0.3
+MAX_WORLD_TOWNS = 400
 _GEOD = Geod(ellps="WGS84")
 
 
@@ -67,15 +78,55 @@ def town_radius_m(population: int) -> float:
     return float(round(max(2_000.0, 1_000.0 * (population / 10_000) ** 0.5), -2))
 
 
+def world_towns(inputs: LayerInputs) -> gpd.GeoDataFrame:
+    """World towns around the events the regional data does not cover.
+
+    Empty for the shipped catalogue. Each event beyond the region brings its
+    nearest GeoNames town (of 15,000+ people) within ``EVENT_TOWN_DEG``, and
+    the towns of ``WORLD_TOWN_MIN_POPULATION``+ within
+    ``WORLD_TOWN_MARGIN_DEG``; the regional places are not repeated.
+    """
+    world = shipped_world().places
+    outside = inputs.beyond_region()
+    if not outside.any():
+        return world.iloc[:0]
+    events = inputs.catalogue.events
+    points = shapely.points(
+        events["lon"].to_numpy(float)[outside], events["lat"].to_numpy(float)[outside]
+    )
+    tree = shapely.STRtree(world.geometry.values)
+    _, nearest = tree.query_nearest(points, max_distance=EVENT_TOWN_DEG)
+    near = tree.query(points, predicate="dwithin", distance=WORLD_TOWN_MARGIN_DEG)[1]
+    big = near[world["population"].to_numpy()[near] >= WORLD_TOWN_MIN_POPULATION]
+    keep = np.zeros(len(world), dtype=bool)
+    keep[np.concatenate([nearest, big])] = True
+    keep &= ~world["geonameid"].isin(inputs.reference.places["geonameid"]).to_numpy()
+    towns = world[keep].sort_values(
+        ["population", "geonameid"], ascending=[False, True]
+    )
+    return towns.head(MAX_WORLD_TOWNS)[list(inputs.reference.places.columns)]
+
+
 def build(
     inputs: LayerInputs, params: LayerParams, deps: Mapping[str, gpd.GeoDataFrame]
 ) -> gpd.GeoDataFrame:
-    """Large cities and the towns the reporting names, as points (EPSG:4326)."""
+    """Large cities and the towns the reporting names, as points (EPSG:4326).
+
+    A catalogue beyond the regional data also has the towns around its own
+    events (:func:`world_towns`).
+    """
     places = inputs.reference.places
     keep = (places["population"] >= LABEL_MIN_POPULATION) | places["geonameid"].isin(
         NAMED_PLACES
     )
-    chosen = _spaced(places[keep]).reset_index(drop=True)
+    chosen = places[keep]
+    towns = world_towns(inputs)
+    if len(towns):
+        chosen = gpd.GeoDataFrame(
+            pd.concat([chosen, towns.to_crs(places.crs)], ignore_index=True),
+            crs=places.crs,
+        )
+    chosen = _spaced(chosen).reset_index(drop=True)
     chosen["name"] = [
         LABELS.get(int(gid), name)
         for gid, name in zip(chosen["geonameid"], chosen["name"], strict=True)

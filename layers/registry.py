@@ -70,8 +70,7 @@ def _world_context(
     if name not in WORLD_CONTEXT or events.empty:
         return None
     lon, lat = events["lon"].to_numpy(float), events["lat"].to_numpy(float)
-    west, south, east, north = inputs.reference.countries.total_bounds
-    outside = (lon < west) | (lon > east) | (lat < south) | (lat > north)
+    outside = inputs.beyond_region()
     if not outside.any():
         return None
     world = getattr(shipped_world(), name)
