@@ -272,9 +272,12 @@ def read_csv_table(
         )
         frame[ROW] = np.asarray(rows, dtype=np.int64)
     for column in columns:  # undo write_csv_table's formula protection
-        frame[column] = frame[column].str.replace(
-            CSV_PROTECTED.pattern, "", n=1, regex=True
-        )
+        # The regex runs only on the few cells starting with an apostrophe.
+        quoted = frame[column].str.startswith("'").to_numpy(dtype=bool)
+        if quoted.any():
+            frame.loc[quoted, column] = frame[column][quoted].str.replace(
+                CSV_PROTECTED.pattern, "", n=1, regex=True
+            )
     return frame
 
 
