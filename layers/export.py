@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 
 from geo.geojson import to_geojson
 from layers.export_kml import layer_kml
@@ -66,12 +67,37 @@ def _gpkg_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = gdf.copy()
     for column in out.columns:
         if column != out.geometry.name and out[column].dtype == object:
-            out[column] = [
-                json.dumps(v, ensure_ascii=False, sort_keys=True)
-                if isinstance(v, (list, dict))
-                else v
-                for v in out[column]
-            ]
+            out[column] = _json_cells(out[column])
+    return out
+
+
+def _json_text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _json_cells(values: pd.Series) -> list[object]:
+    """Lists and dicts as JSON text, other values as they are.
+
+    A list of dicts is written from its dicts' texts, each made once however
+    many events share it (the catalogue shares one dict per source and claim):
+    ``json.dumps`` joins a list's items with ``", "`` the same way.
+    """
+    made: dict[int, str] = {}
+
+    def item(value: object) -> str:
+        key = id(value)
+        if key not in made:
+            made[key] = _json_text(value)
+        return made[key]
+
+    out: list[object] = []
+    for v in values:
+        if isinstance(v, list) and all(type(i) is dict for i in v):
+            out.append("[" + ", ".join(map(item, v)) + "]")
+        elif isinstance(v, (list, dict)):
+            out.append(_json_text(v))
+        else:
+            out.append(v)
     return out
 
 

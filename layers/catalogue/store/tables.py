@@ -272,10 +272,30 @@ def read_csv_table(
         )
         frame[ROW] = np.asarray(rows, dtype=np.int64)
     for column in columns:  # undo write_csv_table's formula protection
-        frame[column] = frame[column].str.replace(
-            CSV_PROTECTED.pattern, "", n=1, regex=True
-        )
+        # The regex runs only on the few cells starting with an apostrophe.
+        quoted = frame[column].str.startswith("'").to_numpy(dtype=bool)
+        if quoted.any():
+            frame.loc[quoted, column] = frame[column][quoted].str.replace(
+                CSV_PROTECTED.pattern, "", n=1, regex=True
+            )
     return frame
+
+
+#: Cells ``csv_cell`` may change all start like this (no letter, digit or space).
+_MAY_NEED_PROTECTION = "^[^A-Za-z0-9 ]"
+
+
+def _protected(cells: pd.Series) -> pa.Array:
+    """The cells as text, through ``csv_cell`` where they may start a formula."""
+    text = cells.astype("str").fillna("")
+    array = pa.array(text, type=pa.string())
+    suspect = pc.match_substring_regex(array, _MAY_NEED_PROTECTION)
+    where = np.flatnonzero(suspect.to_numpy(zero_copy_only=False))
+    if where.size == 0:
+        return array
+    values = np.asarray(array.to_pandas(), dtype=object)
+    values[where] = [csv_cell(v) for v in values[where]]
+    return pa.array(values, type=pa.string())
 
 
 def write_csv_table(frame: pd.DataFrame, path: Path, columns: Sequence[str]) -> Path:
@@ -298,15 +318,7 @@ def write_csv_table(frame: pd.DataFrame, path: Path, columns: Sequence[str]) -> 
     """
     # No cell may run as a spreadsheet formula (geo.safe.csv_cell); the reader
     # takes the protective apostrophe off again (read_csv_table).
-    table = pa.table(
-        {
-            c: pa.array(
-                [csv_cell(v) for v in frame[c].astype("str").fillna("")],
-                type=pa.string(),
-            )
-            for c in columns
-        }
-    )
+    table = pa.table({c: _protected(frame[c]) for c in columns})
     pacsv.write_csv(
         table,
         str(path),
