@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from layers.catalogue import CATALOGUE_DIR, read_catalogue
-from layers.map.build import build_shell, map_html
+from layers.map.build import OWN_MAP_TITLE, build_shell, map_html
 from layers.map.style import VIEWS
 from layers.page import publish, views
 from layers.page.view import default_state, options_for
@@ -156,3 +156,5 @@ def test_the_page_of_a_yemen_and_ukraine_catalogue_shows_its_buttons(
     )
     assert list(found) == ["All events", "Yemen", "Ukraine"]
     assert _inside(SANAA, found["Yemen"]) and _inside(KHARKIV, found["Ukraine"])
+    # The map frame's name (screen readers, the browser) is not the 2019 strikes'.
+    assert _engine_options(args["script"])["title"] == OWN_MAP_TITLE

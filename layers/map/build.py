@@ -42,6 +42,8 @@ from layers.registry import LAYERS
 CHANNEL_KEY = "last_geocoder_result"
 #: What the map frame is called for screen readers and the browser.
 MAP_TITLE = "Map of the 29 Dec 2019 strikes and related events"
+#: Its name for any other catalogue (never titled as the 2019 strikes).
+OWN_MAP_TITLE = "Map of the loaded catalogue's events"
 #: The bounds the map opens on, unless the URL says otherwise.
 DEFAULT_VIEW = VIEWS["Strike area"]
 #: The view buttons, in order: (label, ((south, west), (north, east))).
@@ -153,6 +155,7 @@ def shell_options(
     tiles: bool,
     hidden: Iterable[str] | None = None,
     views: ViewList = SEED_VIEWS,
+    title: str = MAP_TITLE,
 ) -> dict[str, Any]:
     """The engine's start-up options (JSON-ready).
 
@@ -166,9 +169,11 @@ def shell_options(
         Layers switched off at start; None for the specs' defaults.
     views
         The view buttons, in order (default: the seed's).
+    title
+        The map frame's name for screen readers and the browser.
     """
     return {
-        "title": MAP_TITLE,
+        "title": title,
         "channel": CHANNEL_KEY,
         "hatch": HATCH_ID,
         "tiles": tiles,
@@ -212,6 +217,7 @@ def build_shell(
     hidden: Iterable[str] | None = None,
     view: str | None = None,
     views: ViewList = SEED_VIEWS,
+    title: str = MAP_TITLE,
 ) -> folium.Map:
     """The map without its data: basemap, context layers, legend, controls.
 
@@ -232,6 +238,8 @@ def build_shell(
         The name of the view the map opens on (None: the first of *views*).
     views
         The view buttons, in order (default: the seed's ``VIEWS``).
+    title
+        The map frame's name (``MAP_TITLE``, or ``OWN_MAP_TITLE``).
 
     Returns
     -------
@@ -254,7 +262,11 @@ def build_shell(
     if basemap != "None":
         _tiles(basemap).add_to(fmap)
     options = shell_options(
-        context, tiles=basemap != "None", hidden=hidden, views=tuple(bounds.items())
+        context,
+        tiles=basemap != "None",
+        hidden=hidden,
+        views=tuple(bounds.items()),
+        title=title,
     )
     Engine(options, urls).add_to(fmap)
     south_west, north_east = bounds[view]

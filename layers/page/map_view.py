@@ -99,7 +99,11 @@ def map_call(
     )
     payload = controls.map_frame(payload, frame)
     shell = map_build.build_shell(
-        context_urls, basemap=state.basemap, hidden=start.hidden, views=options.views
+        context_urls,
+        basemap=state.basemap,
+        hidden=start.hidden,
+        views=options.views,
+        title=map_build.MAP_TITLE if options.home is None else map_build.OWN_MAP_TITLE,
     )
     return MapCall(
         rerun=False,
