@@ -43,6 +43,25 @@ WHOLE_SLIVER_DEG = 0.05
 #: and the most cells one sliver may be cut into (the cell grows to fit).
 SLIVER_CELL_DEG = 0.01
 MAX_SLIVER_CELLS = 20_000
+#: Burkina Faso's first-order areas are its 13 regions (law 2001-013 of
+#: 2 July 2001), which ACLED, UCDP and OCHA use; Natural Earth 4.1 gives its
+#: 45 provinces (the second order) instead. Each region is the union of its
+#: provinces, as Natural Earth spells them.
+BURKINA_REGIONS = {
+    "Boucle du Mouhoun": ("Balé", "Banwa", "Kossi", "Mou Houn", "Nayala", "Sourou"),
+    "Cascades": ("Komoé", "Léraba"),
+    "Centre": ("Kadiogo",),
+    "Centre-Est": ("Boulgou", "Koulpélogo", "Kouritenga"),
+    "Centre-Nord": ("Bam", "Namentenga", "Sanmatenga"),
+    "Centre-Ouest": ("Boulkiemdé", "Sanguié", "Sissili", "Ziro"),
+    "Centre-Sud": ("Bazéga", "Nahouri", "Zoundwéogo"),
+    "Est": ("Gnagna", "Gourma", "Komondjari", "Kompienga", "Tapoa"),
+    "Hauts-Bassins": ("Houet", "Kénédougou", "Tuy"),
+    "Nord": ("Loroum", "Passoré", "Yatenga", "Zondoma"),
+    "Plateau-Central": ("Ganzourgou", "Kourwéogo", "Oubritenga"),
+    "Sahel": ("Oudalan", "Séno", "Soum", "Yagha"),
+    "Sud-Ouest": ("Bougouriba", "Ioba", "Noumbiel", "Poni"),
+}
 #: Countries whose admin-1 units are kept from the regional, hand-checked file.
 REGIONAL_ADMIN1 = ("IRQ", "SYR")
 
@@ -87,12 +106,54 @@ def read_admin1(gpkg: Path, countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "name": gdf["name"].fillna("").astype(str),
             "gn_name": gdf["gn_name"].fillna("").astype(str),
             "woe_name": gdf["woe_name"].fillna("").astype(str),
+            "alt_name": _label_names(gdf["woe_label"]),
         },
         geometry=gdf.geometry,
         crs=gdf.crs,
     )
     out = out[out["iso_a3"].isin(countries["iso_a3"])]
     return out.sort_values(["iso_a3", "name"]).reset_index(drop=True)
+
+
+def burkina_regions(admin1: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """*admin1* with Burkina Faso's provinces merged into its 13 regions.
+
+    Raises
+    ------
+    SystemExit
+        If a province of ``BURKINA_REGIONS`` is missing, or one is left over.
+    """
+    bfa = admin1["iso_a3"] == "BFA"
+    region = {p: r for r, ps in BURKINA_REGIONS.items() for p in ps}
+    names = admin1.loc[bfa, "name"]
+    if set(names) != set(region):
+        sys.exit(f"Burkina Faso provinces differ: {sorted(set(names) ^ set(region))}")
+    merged = (
+        admin1[bfa]
+        .assign(name=names.map(region), gn_name="", woe_name="", alt_name="")
+        .dissolve(by="name", as_index=False)
+    )
+    merged.geometry = merged.geometry.make_valid()
+    out = pd.concat([admin1[~bfa], merged[admin1.columns]], ignore_index=True)
+    return out.sort_values(["iso_a3", "name"]).reset_index(drop=True)
+
+
+def _label_names(labels: pd.Series) -> pd.Series:
+    """The area's own name in each WOE label ("Kharkiv Oblast, UA, Ukraine").
+
+    The labels are the most current English spellings of the file (Kyiv's
+    oblasts as "Khmelnytskyi", Lebanon's "Al Janub"); a few were stored as
+    UTF-8 read as Latin-1, which is undone where it applies.
+    """
+
+    def repaired(text: str) -> str:
+        try:
+            return text.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return text
+
+    first = labels.fillna("").astype(str).str.split(",").str[0].str.strip()
+    return first.map(repaired)
 
 
 def _cells(sliver: shapely.Geometry) -> np.ndarray:
@@ -260,13 +321,13 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     countries = _rounded(build_world_countries(_ne_zip(parser)))
     write_parquet(countries, args.out / "countries.parquet")
-    admin1 = read_admin1(args.qgis_gpkg, countries)
+    admin1 = burkina_regions(read_admin1(args.qgis_gpkg, countries))
     admin1 = admin1[~admin1["iso_a3"].isin(REGIONAL_ADMIN1)]
     fitted, largest, where = fit_world_admin1(admin1, countries)
     fitted = _rounded(fitted)
     fitted.geometry = [_without_crumbs(g) for g in fitted.geometry]
     fitted = fitted[~fitted.geometry.is_empty]
-    regional = gpd.read_file(args.regional).assign(woe_name="")
+    regional = gpd.read_file(args.regional).assign(woe_name="", alt_name="")
     fitted = pd.concat([fitted[~fitted["iso_a3"].isin(REGIONAL_ADMIN1)], regional])
     fitted = fitted.sort_values(["iso_a3", "name"]).reset_index(drop=True)
     print(f"admin1 fitted to the countries: largest move {largest:.0f} m ({where})")

@@ -17,6 +17,7 @@ from geo.crs import WGS84
 from geo.errors import StrikeMapError
 from geo.shapes import geodesic_disc
 from layers.catalogue.check.constraints import parse_constraints
+from layers.catalogue.towns import TOWNS_SOURCE, Town, find_town, parse_near
 from layers.catalogue.world import shipped_world
 from layers.params import LayerInputs
 
@@ -46,6 +47,19 @@ def _world_area(kind: str, value: str, country: str) -> tuple[BaseGeometry, str]
     return shapely.union_all(rows.to_crs(WGS84).geometry.values), name
 
 
+def _near_disc(value: str, country: str) -> tuple[str, BaseGeometry]:
+    """The geodesic disc a ``near:<town> <distance> km`` constraint names."""
+    parsed = parse_near(value)
+    town = find_town(*parsed, country) if parsed else None
+    if not isinstance(town, Town):
+        raise StrikeMapError(f"constraint near:{value} names no town of {country}")
+    name = (
+        f"within {town.km:g} km of {town.name} ({TOWNS_SOURCE} {town.geonameid}, "
+        f"{town.lat:.4f}, {town.lon:.4f})"
+    )
+    return name, geodesic_disc(town.lon, town.lat, town.km * 1000.0)
+
+
 def constraint_regions(
     constraints: str,
     inputs: LayerInputs,
@@ -58,12 +72,18 @@ def constraint_regions(
     Every area is used as published, with no tolerance: the governorates
     share the countries' boundaries exactly (see ``data/README.md``). A
     country or admin-1 area the regional reference lacks comes from the world
-    reference (an admin-1 area of the event's *country*).
+    reference (an admin-1 area of the event's *country*); a ``near:`` town
+    is one of the reference places of *country*, and its area the geodesic
+    disc of the stated distance around it.
     """
     areas: dict[str, BaseGeometry] = {}
     countries = inputs.reference.countries.to_crs(WGS84)
     admin1 = inputs.reference.admin1.to_crs(WGS84)
     for kind, value in parse_constraints(constraints):
+        if kind == "near":
+            name, shape = _near_disc(value, country)
+            areas[name] = shape
+            continue
         regional = countries if kind == "country" else admin1
         column = "iso_a3" if kind == "country" else "name"
         if kind in ("country", "admin1") and not (regional[column] == value).any():

@@ -142,6 +142,19 @@ def test_an_event_loads_into_the_form_and_back(inputs, layers) -> None:
     assert placed.cells["precision_class"] == "P3"
 
 
+def test_constraints_the_form_does_not_ask_about_survive_an_edit(inputs) -> None:
+    event = inputs.catalogue.events.set_index("event_id", drop=False).loc["S-SY-1"]
+    event = event.copy()
+    event["constraints"] = (
+        "country:SYR; admin1:Dayr Az Zawr; corridor; near:Abu Kamal 25 km"
+    )
+    values = edit.form_values(edit.form_from_event(event))
+    placed = edit.location_cells(values, inputs.reference)
+    assert placed.cells["constraints"] == (
+        "country:SYR; admin1:Dayr Az Zawr; corridor; near:Abu Kamal 25 km"
+    )
+
+
 def test_only_a_signed_in_listed_verified_address_may_edit() -> None:
     allowed = auth.editors(
         {"strikemap": {"editors": ["Alice@Example.org"]}}, environ={}

@@ -28,7 +28,14 @@ from layers.catalogue.world import World, shipped_world
 #: alpha-3), ``iso_numeric`` (ACLED ``iso``) or ``gw`` (UCDP ``country_id``).
 KINDS = ("name", "iso_numeric", "gw")
 #: ISO codes that Natural Earth spells its own way (ADM0_A3).
-NATURAL_EARTH_CODES = {"XKX": "KOS", "PSE": "PSX", "SSD": "SDS", "ESH": "SAH"}
+NATURAL_EARTH_CODES = {
+    "XKX": "KOS",
+    "PSE": "PSX",
+    "SSD": "SDS",
+    "ESH": "SAH",
+    # France's overseas departments, which Natural Earth draws as France.
+    **dict.fromkeys(("GLP", "MTQ", "GUF", "REU", "MYT"), "FRA"),
+}
 #: Gleditsch–Ward numbers UCDP gives the unified successor state, where the
 #: converter's table keeps the other half's number (UCDP GED codebook: Yemen is
 #: 678, "Yemen (North Yemen)"; Vietnam 816, "Vietnam (North Vietnam)").
@@ -64,7 +71,10 @@ def _reference_code(iso3: pd.Series, numeric: pd.Series, world: World) -> pd.Ser
 def _by_name(values: pd.Index) -> pd.Series:
     table = _table()
     patterns = [re.compile(p, re.IGNORECASE) for p in table["regex"]]
-    iso2 = dict(zip(table["ISO2"].str.upper(), table.index, strict=True))
+    # A few ISO2 cells are patterns ("^GR$|^EL$" for Greece): each code counts.
+    codes = table["ISO2"].str.upper().str.replace(r"[\^$]", "", regex=True)
+    listed = codes.str.split("|").explode()
+    iso2 = dict(zip(listed, listed.index, strict=True))
     iso3 = dict(zip(table["ISO3"].str.upper(), table.index, strict=True))
     found: dict[str, int] = {}
     for value in values:  # distinct values only

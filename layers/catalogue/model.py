@@ -184,7 +184,7 @@ CONFIDENCE_GRADES = ("confirmed", "fair", "weak", "contested", "discounted")
 TIME_PRECISION = {1: "exact date", 2: "within a week or so", 3: "month only"}
 
 #: Named constraint kinds a strike location can carry (besides its disc).
-CONSTRAINT_KINDS = ("country", "admin1", "valley", "corridor")
+CONSTRAINT_KINDS = ("country", "admin1", "near", "valley", "corridor")
 
 #: Plausible dates: events and publications from 1900 to a year from today.
 EARLIEST_DATE = date(1900, 1, 1)

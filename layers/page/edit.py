@@ -66,6 +66,10 @@ COLUMN_FIELDS = {
 }
 
 
+#: The constraint kinds the location form asks about; others are kept as they are.
+FORM_CONSTRAINTS = ("country", "admin1", "valley")
+
+
 def key(name: str) -> str:
     """The session key of form field *name*."""
     return PREFIX + name
@@ -176,6 +180,8 @@ def location_cells(values: Mapping[str, Any], reference: Reference) -> Placed:
     parts = [f"country:{country}"] if country else []
     parts += [f"admin1:{admin1}"] if admin1 else []
     parts += ["valley"] if values.get("valley") else []
+    # Constraints the form does not ask about (corridor, near:) stay as they were.
+    parts += [str(values["kept_constraints"])] if values.get("kept_constraints") else []
     cells = {
         "lat": f"{lat:.5f}",
         "lon": f"{lon:.5f}",
@@ -430,7 +436,9 @@ def check_event(row: Mapping[str, str], sources: pd.DataFrame) -> dict[str, str]
 
 def form_from_event(event: Mapping[str, Any]) -> dict[str, Any]:
     """Widget values that load an event into the edit form (anchor: its point)."""
-    kinds = dict(parse_constraints(str(event["constraints"])))
+    pairs = parse_constraints(str(event["constraints"]))
+    kinds = dict(pairs)
+    kept = [f"{k}:{v}" if v else k for k, v in pairs if k not in FORM_CONSTRAINTS]
     values: dict[str, Any] = {
         c: event[c]
         for c in (
@@ -454,6 +462,7 @@ def form_from_event(event: Mapping[str, Any]) -> dict[str, Any]:
         distance_km=float(event["uncertainty_m"]) / 1000.0,
         admin1=kinds.get("admin1", ""),
         valley="valley" in kinds,
+        kept_constraints="; ".join(kept),
         retire=False,
     )
     return {key(k): v for k, v in values.items()}

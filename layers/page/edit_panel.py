@@ -138,6 +138,8 @@ def _form(
     loaded = state.get(LOADED_KEY)
     if action != edit.ACTIONS[0] and len(event) and (loaded or ("",))[0] != event_id:
         _load_event(state, url, event.iloc[0])
+    if action == edit.ACTIONS[0]:  # a new event keeps no constraint of another
+        state.pop(edit.key("kept_constraints"), None)
     history = []
     if event_id and action == edit.ACTIONS[4]:
         table = edit_save.history_table(shared.reader(url), event_id)

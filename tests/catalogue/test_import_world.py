@@ -74,11 +74,21 @@ def test_province_events_are_their_admin1_area_never_a_point():
         assert "stand-in for the province" in event["candidates"]
 
 
-def test_unmatched_acled_spelling_says_where_the_area_came_from():
+def test_acled_spellings_find_their_area_and_newer_ones_say_where_it_came_from():
     events = _acled()
     zaporizhzhia = events.loc["UKRX0006"]
     assert zaporizhzhia["admin1"] == "Zaporizhzhya"
-    assert "'Zaporizhia' matched no reference area" in zaporizhzhia["notes"]
+    assert "matched no reference area" not in zaporizhzhia["notes"]
+    menaka = events[events["notes"].str.contains("'Menaka'")]
+    assert len(menaka) >= 1
+    assert (menaka["admin1"] == "Gao").all()
+    assert (
+        menaka["notes"]
+        .str.contains(
+            "'Menaka' is drawn as Gao, the larger reference area that holds it"
+        )
+        .all()
+    )
 
 
 def test_ucdp_file_gets_the_same_countries_and_provinces():

@@ -16,6 +16,7 @@ from layers.catalogue.check import cells
 from layers.catalogue.check.cells import Problems, Table
 from layers.catalogue.check.events import Parsed
 from layers.catalogue.check.geography import Areas
+from layers.catalogue.check.near import check_near
 from layers.catalogue.check.places import (
     km_apart,
     pick,
@@ -67,9 +68,10 @@ def parse_constraints(text: str) -> list[tuple[str, str]]:
         if kind not in CONSTRAINT_KINDS:
             raise ValueError(
                 f"unknown constraint '{part}'; expected country:<ISO3>, "
-                "admin1:<governorate>, valley or corridor"
+                "admin1:<governorate>, near:<town> <distance> km, valley or "
+                "corridor"
             )
-        if kind in ("country", "admin1") and not value:
+        if kind in ("country", "admin1", "near") and not value:
             raise ValueError(f"constraint '{part}' needs a value, e.g. {kind}:...")
         out.append((kind, value))
     return out
@@ -103,6 +105,7 @@ def check_constraints(
         parsed,
         areas,
     )
+    check_near(problems, view, (kind, value), (positions, event_country), parsed)
 
 
 def _syntax(
@@ -115,14 +118,16 @@ def _syntax(
         unknown,
         "constraints",
         "'{value}' is not a known constraint; expected country:<ISO3>, "
-        "admin1:<governorate>, valley or corridor, separated by ';'",
+        "admin1:<governorate>, near:<town> <distance> km, valley or corridor, "
+        "separated by ';'",
     )
-    named = cells.isin(kind, ("country", "admin1"))
+    named = cells.isin(kind, ("country", "admin1", "near"))
     problems.add(
         view,
         named & (value == ""),
         "constraints",
-        "'{value}' needs a value; expected country:<ISO3> or admin1:<governorate>",
+        "'{value}' needs a value; expected country:<ISO3>, admin1:<governorate> "
+        "or near:<town> <distance> km",
     )
     bare = cells.isin(kind, ("valley", "corridor")) & (value != "")
     problems.add(

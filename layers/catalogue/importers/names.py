@@ -6,13 +6,11 @@ Names are matched after :func:`name_key` (accents, case, articles, words like
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 import geopandas as gpd
 import pandas as pd
 
 from layers.catalogue.importers.rows import per_value
+from layers.catalogue.spelling import admin_key, name_key
 
 #: Palestine, PSX). Keys are normalised by :func:`name_key`.
 COUNTRY_CODES: dict[str, str] = {
@@ -136,40 +134,6 @@ ADMIN1_ALIASES: dict[str, str] = {
     "tartus": "Tartus",
 }
 
-_ARTICLES = frozenset(
-    [
-        "al",
-        "el",
-        "ar",
-        "as",
-        "ad",
-        "an",
-        "at",
-        "ash",
-        "az",
-        "ad",
-        "ez",
-        "es",
-        "ed",
-        "en",
-        "et",
-        "ul",
-    ]
-    + ["governorate", "province", "muhafazat", "muhafazah", "mohafazat", "wilayat"]
-)
-#: Computed radii are rounded up to this (metres), so a circle never cuts its area.
-
-
-def name_key(text: str) -> str:
-    """A place name reduced for matching: no accents, case, articles or punctuation.
-
-    ``"Al-Anbar"``, ``"Anbar governorate"`` and ``"al Anbār"`` all give ``anbar``.
-    """
-    plain = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
-    words = re.split(r"[^a-z0-9]+", plain)
-    return "".join(w for w in words if w and w not in _ARTICLES)
-
 
 def country_codes(names: pd.Series, codes: pd.Series | None = None) -> pd.Series:
     """Reference country codes for country names ("" where unknown).
@@ -189,25 +153,215 @@ def country_codes(names: pd.Series, codes: pd.Series | None = None) -> pd.Series
     return out
 
 
+#: Present-day spellings the reference's admin-1 names (Natural Earth 4.1)
+#: predate, by country: ACLED and UCDP write them so. Keys are normalised by
+#: :func:`~layers.catalogue.spelling.admin_key`.
+WORLD_ADMIN1_ALIASES: dict[str, dict[str, str]] = {
+    "UKR": {
+        "kyiv": "Kiev",
+        "kyivcity": "Kiev City",
+        "kiev": "Kiev",
+        "odesa": "Odessa",
+        "zakarpattia": "Transcarpathia",
+        "zaporizhia": "Zaporizhzhya",
+        "zaporizhzhia": "Zaporizhzhya",
+        "mykolaiv": "Mykolayiv",
+        "vinnytsia": "Vinnytsya",
+        "khmelnytskyi": "Khmel'nyts'kyy",
+        "ternopil": "Ternopil'",
+        "ivanofrankivsk": "Ivano-Frankivs'k",
+        "dnipropetrovsk": "Dnipropetrovs'k",
+        "luhansk": "Luhans'k",
+        "donetsk": "Donets'k",
+        "lviv": "L'viv",
+    },
+    "LBN": {
+        "south": "South Lebanon",
+        "north": "North Lebanon",
+        "nabatiye": "An Nabatiyah",
+        "nabatieh": "An Nabatiyah",
+        "nabatiyeh": "An Nabatiyah",
+        "bekaa": "Beqaa",
+        "biqa": "Beqaa",
+    },
+    "YEM": {
+        "amanatalasimah": "Amanat Al Asimah",
+        "amanatasimah": "Amanat Al Asimah",
+        "sanaacity": "Amanat Al Asimah",
+        "sanaa": "Sana'a",
+        "taizz": "Ta`izz",
+        "aden": "`Adan",
+        "sadah": "Sa`dah",
+        "saada": "Sa`dah",
+        "dali": "Al Dali'",
+        "dhale": "Al Dali'",
+        "bayda": "Al Bayda'",
+        "marib": "Ma'rib",
+        "hodeidah": "Al Hudaydah",
+        "hadramaut": "Hadramawt",
+        "hadramout": "Hadramawt",
+        "mahra": "Al Mahrah",
+        "raymah": "Raymah",
+        "rayma": "Raymah",
+    },
+    "COD": {
+        "northkivu": "Nord-Kivu",
+        "southkivu": "Sud-Kivu",
+        "kinshasa": "Kinshasa City",
+        "equateur": "Équateur",
+    },
+    "ETH": {
+        "oromia": "Oromiya",
+        "snnp": "Southern Nations, Nationalities and Peoples",
+        "snnpr": "Southern Nations, Nationalities and Peoples",
+        "benshangulgumuz": "Benshangul-Gumaz",
+        "benishangulgumuz": "Benshangul-Gumaz",
+        "gambela": "Gambela Peoples",
+        "harari": "Harari People",
+    },
+    "SAU": {
+        "jazan": "Jizan",
+        "riyadh": "Ar Riyad",
+        "qassim": "Al Quassim",
+        "easternprovince": "Ash Sharqiyah",
+        "eastern": "Ash Sharqiyah",
+    },
+    "LBY": {
+        "tripoli": "Tajura' wa an Nawahi al Arba",
+        "tarabulus": "Tajura' wa an Nawahi al Arba",
+    },
+    "SDN": {
+        "southkordofan": "South Kordufan",
+        "northkordofan": "North Kordufan",
+        "westdarfur": "Western Darfur",
+        "southdarfur": "Southern Darfur",
+        "eastdarfur": "Eastern Darfur",
+        "jazirah": "Gezira",
+        "gedaref": "Gedarif",
+    },
+    "SOM": {
+        "banadir": "Banaadir",
+        "lowershabelle": "Shabeellaha Hoose",
+        "middleshabelle": "Shabeellaha Dhexe",
+        "lowerjuba": "Jubbada Hoose",
+        "middlejuba": "Jubbada Dhexe",
+        "hiraan": "Hiiraan",
+        "galgaduud": "Galguduud",
+        "nugal": "Nugaal",
+    },
+}
+
+
+#: Areas the reference holds only inside a larger one, by country: created
+#: after it (the Democratic Republic of the Congo's 26 provinces of 2015,
+#: Lebanon's Akkar and Baalbek-Hermel of 2014, Mali's Ménaka and Taoudénit,
+#: Yemen's Socotra), or merged into one unit by it (Somaliland's regions; the
+#: parts of Myanmar's Shan and Bago states ACLED names). Such a name is drawn
+#: as the larger area, which holds it, and the derivation says so. Keys are
+#: normalised by :func:`~layers.catalogue.spelling.admin_key`.
+WORLD_ADMIN1_WITHIN: dict[str, dict[str, str]] = {
+    "COD": {
+        **dict.fromkeys(("ituri", "hautuele", "basuele", "tshopo"), "Orientale"),
+        **dict.fromkeys(
+            ("tanganyika", "hautkatanga", "lualaba", "hautlomami"), "Katanga"
+        ),
+        **dict.fromkeys(("kasai", "kasaicentral"), "Kasaï-Occidental"),
+        **dict.fromkeys(("sankuru", "lomami"), "Kasaï-Oriental"),
+        **dict.fromkeys(("kwango", "kwilu", "maindombe"), "Bandundu"),
+        "kongocentral": "Bas-Congo",
+        **dict.fromkeys(("nordubangi", "sudubangi", "mongala", "tshuapa"), "Équateur"),
+    },
+    "LBN": {
+        "baalbekhermel": "Beqaa",
+        "baalbekhermil": "Beqaa",
+        "akkar": "North Lebanon",
+    },
+    "MLI": {"menaka": "Gao", "taoudeni": "Timbuktu", "taoudenit": "Timbuktu"},
+    "YEM": {"socotra": "Hadramawt", "suqutra": "Hadramawt"},
+    "ETH": dict.fromkeys(
+        ("sidama", "southwestethiopia", "southwest", "southwestethiopiapeoples"),
+        "Southern Nations, Nationalities and Peoples",
+    ),
+    "SOM": dict.fromkeys(
+        ("awdal", "woqooyigalbeed", "togdheer", "sanaag", "sool"), "Somaliland"
+    ),
+    "MMR": {
+        **dict.fromkeys(("shannorth", "shansouth", "shaneast"), "Shan"),
+        **dict.fromkeys(("bagoeast", "bagowest"), "Bago"),
+    },
+}
+
+
+def _admin1_table(admin1: pd.DataFrame) -> pd.DataFrame:
+    """Every (country, key) a reference admin-1 area answers to, best first.
+
+    Tiers: 0, the tables of spellings (``ADMIN1_ALIASES``,
+    ``WORLD_ADMIN1_ALIASES``, ``WORLD_ADMIN1_WITHIN``), which are deliberate
+    and outrank the reference's own stale names (Natural Earth gives Central
+    Darfur the WOE name "West Darfur"); 1, a ``name_key`` of the area's own
+    names (``name``, ``gn_name``, ``woe_name``, ``alt_name``); 2, an
+    ``admin_key`` of them. A key that
+    answers for two areas of one country in its best tier is dropped: such a
+    name is matched by position instead.
+    """
+    columns = [c for c in ("name", "gn_name", "woe_name", "alt_name") if c in admin1]
+    own = pd.concat(
+        [admin1[["iso_a3", "name"]].assign(text=admin1[c].fillna("")) for c in columns]
+    )
+    texts = pd.Series(own["text"].unique())
+    by_name = dict(zip(texts, texts.map(name_key), strict=True))
+    by_admin = dict(zip(texts, texts.map(admin_key), strict=True))
+    iso = dict(zip(admin1["name"], admin1["iso_a3"], strict=True))
+    aliases = [(iso[n], k, n) for k, n in ADMIN1_ALIASES.items() if n in iso]
+    aliases += [
+        (code, key, name)
+        for tables in (WORLD_ADMIN1_ALIASES, WORLD_ADMIN1_WITHIN)
+        for code, table in tables.items()
+        for key, name in table.items()
+    ]
+    alias = pd.DataFrame(aliases, columns=["iso_a3", "key", "name"])
+    table = pd.concat(
+        [
+            alias.assign(tier=0),
+            own.assign(key=own["text"].map(by_name), tier=1),
+            own.assign(key=own["text"].map(by_admin), tier=2),
+        ],
+        ignore_index=True,
+    )[["iso_a3", "key", "name", "tier"]]
+    table = table[(table["key"] != "") & table["name"].isin(iso)].drop_duplicates()
+    best = table.groupby(["iso_a3", "key"])["tier"].transform("min")
+    table = table[table["tier"] == best]
+    areas = table.groupby(["iso_a3", "key"])["name"].transform("nunique")
+    return table[areas == 1].drop_duplicates(["iso_a3", "key"])
+
+
 def admin1_names(
     names: pd.Series, countries: pd.Series, admin1: gpd.GeoDataFrame
 ) -> pd.Series:
     """Reference admin-1 names for admin-1 names as a file spells them.
 
-    A name matches when its :func:`name_key` is that of a reference ``name``
-    or ``gn_name``, or of an entry of ``ADMIN1_ALIASES``, and the reference
-    area lies in the row's country. Unmatched names give "".
+    A name matches when its :func:`~layers.catalogue.spelling.name_key` (or,
+    failing that, its :func:`~layers.catalogue.spelling.admin_key`) is one a
+    reference area of the row's country answers to (see
+    :func:`_admin1_table`). Unmatched names give "".
     """
-    table: dict[tuple[str, str], str] = {}
-    iso = dict(zip(admin1["name"], admin1["iso_a3"], strict=True))
-    for ref_name, gn_name, code in zip(
-        admin1["name"], admin1["gn_name"], admin1["iso_a3"], strict=True
-    ):
-        for key in (name_key(ref_name), name_key(gn_name or "")):
-            if key:
-                table[(code, key)] = ref_name
-    for key, ref_name in ADMIN1_ALIASES.items():
-        table.setdefault((iso[ref_name], key), ref_name)
-    keys = countries.astype(str) + "\x00" + per_value(names, name_key)
-    flat = {f"{code}\x00{key}": name for (code, key), name in table.items()}
-    return keys.map(flat).fillna("")
+    table = _admin1_table(admin1)
+    flat = dict(
+        zip(table["iso_a3"] + "\x00" + table["key"], table["name"], strict=True)
+    )
+    codes = countries.astype(str) + "\x00"
+    first = (codes + per_value(names, name_key)).map(flat)
+    second = (codes + per_value(names, admin_key)).map(flat)
+    return first.fillna(second).fillna("")
+
+
+def admin1_within(names: pd.Series, countries: pd.Series) -> pd.Series:
+    """Where a name is one the reference holds only inside a larger area.
+
+    True for the names of ``WORLD_ADMIN1_WITHIN`` (by their ``admin_key``),
+    within their country; aligned with *names*.
+    """
+    keys = {f"{c}\x00{k}" for c, table in WORLD_ADMIN1_WITHIN.items() for k in table}
+    codes = countries.astype(str).set_axis(names.index) + "\x00"
+    found = codes + per_value(names, admin_key)
+    return found.isin(keys)

@@ -170,7 +170,10 @@ def _shapes(key: pd.Series, regional: pd.DataFrame) -> dict[str, shapely.Geometr
 
 
 def fallback_notes(found: Where, names: pd.Series, *, label: str) -> pd.Series:
-    """The derivation note of rows whose area was found by position, else "".
+    """The derivation note of rows not drawn as the area they name, else "".
+
+    That is, the area was found by position, or is a larger one holding the
+    named area (``how`` ``within``).
 
     Parameters
     ----------
@@ -182,11 +185,15 @@ def fallback_notes(found: Where, names: pd.Series, *, label: str) -> pd.Series:
         How the notes call the file's column ("ACLED's admin1").
     """
     names = names.reset_index(drop=True)
-    text = (
-        f" Admin-1: {label} '"
-        + names
-        + "' matched no reference area; "
-        + found.admin1
-        + " is the area its point lies in."
+    quoted = f" Admin-1: {label} '" + names + "'"
+    position = (
+        quoted + " matched no reference area; " + found.admin1 + " is the area its "
+        "point lies in."
     )
-    return text.where(found.how == "position", "")
+    within = (
+        quoted + " is drawn as " + found.admin1 + ", the larger reference area "
+        "that holds it (the reference predates it or merges it with others)."
+    )
+    return position.where(
+        found.how == "position", within.where(found.how == "within", "")
+    )

@@ -1,11 +1,14 @@
 """First-order areas of imported events anywhere: by name, else by position.
 
 A file's admin-1 name (ACLED ``admin1``, UCDP ``adm_1``) is matched within
-the event's country against the world reference's ``name`` and GeoNames
-``gn_name`` after :func:`~layers.catalogue.importers.names.name_key`
-(accents, case, articles, "governorate"/"province" dropped) and the table of
-spellings. A name that matches nothing gives way to the area the position
-lies in, and ``how`` says so, for the derivation.
+the event's country against the world reference's own names (Natural
+Earth's ``name``, ``woe_name`` and WOE label, GeoNames ``gn_name``) after
+:func:`~layers.catalogue.spelling.name_key` (accents, case, articles
+dropped) or :func:`~layers.catalogue.spelling.admin_key` (words such as
+"oblast" or "region" dropped too), and the tables of spellings. An area the
+reference holds only inside a larger one is drawn as that larger area. A name
+that matches nothing gives way to the area the position lies in. ``how`` says
+which, for the derivation.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from layers.catalogue.importers.names import admin1_names
+from layers.catalogue.importers.names import admin1_names, admin1_within
 from layers.catalogue.world import World, locate, shipped_world
 
 #: How an admin-1 area was found.
 HOW = {
     "name": "named by the source",
+    "within": "the source's admin-1 area lies within this reference area, which "
+    "predates it or merges it with others",
     "position": "the source's admin-1 name matched no reference area; the area "
     "the position lies in",
     "none": "no admin-1 area: the position lies in none of its country",
@@ -64,7 +69,10 @@ def match_admin1(
     # The area the position lies in counts only if it is in the event's country.
     lies_in = here["admin1"].where(here["iso_a3"] == countries, "")
     admin1 = by_name.where(by_name != "", lies_in)
+    within = admin1_within(names, countries) & (by_name != "")
     how = np.select(
-        [by_name != "", lies_in != ""], ["name", "position"], default="none"
+        [within, by_name != "", lies_in != ""],
+        ["within", "name", "position"],
+        default="none",
     )
     return pd.DataFrame({"admin1": admin1.to_numpy(), "how": how})
