@@ -105,11 +105,11 @@ def _render_sidebar(options: Options, start: ViewState, got: LayerInputs) -> Vie
     return view.state_from_widgets(ss, start)
 
 
-def _render_map(layers: dict, shown: dict, state: ViewState, ids, loaded: Upload):
+def _render_map(layers: dict, shown: dict, state: ViewState, opts, loaded: Upload):
     """The frame's map, fed only what changed; returns *state* with its view."""
     (source, data), params = loaded, state.layer_params()
     urls, shared_layers = _context_urls(source[:2]), _shared(source, params, data)
-    call = map_view.map_call(ss, layers, shown, state, ids, shared_layers, urls)
+    call = map_view.map_call(ss, layers, shown, state, opts, shared_layers, urls)
     if call.rerun:
         st.rerun()
     st_folium(call.shell, feature_group_to_add=call.layer, **call.widget)
@@ -169,20 +169,20 @@ def main() -> None:
         return
     source, data, inputs = opened
     heading.title(region.page_title(inputs.catalogue.events, source, data))
-    options = view.options_for(inputs.catalogue.events)
+    options = view.options_for(inputs.catalogue.events, loaded=(source, data))
     state = _render_sidebar(options, _initial_state(options), inputs)
     try:
         layers = _layers(source, state.layer_params(), data)
     except StrikeMapError as exc:
         show(st, failures.build_failure(exc, shared.shown_source(source)).widgets())
         return
-    shown, ids = filters.apply_view(layers, state), options.event_ids
+    shown = filters.apply_view(layers, state)
     map_column, card_column = st.columns([3, 2])
     with map_column:  # the map, then the playback controls (each reruns the page)
         frames, play = controls.begin(ss, shown["events"], state, warn=st.warning)
         draw = st.fragment(_render_map, run_every=play.speed) if play.playing else None
         with nullcontext() if draw else st.container():  # the map stays in place
-            state = (draw or _render_map)(layers, shown, state, ids, (source, data))
+            state = (draw or _render_map)(layers, shown, state, options, (source, data))
         ss["_in_main"] = False
         row = controls.controls(ss, frames)
         for column, (element, kw) in zip(st.columns(len(row)), row, strict=True):

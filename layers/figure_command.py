@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     }
     try:
         catalogue = read_catalogue(args.catalogue or resolve_catalogue_path(argv=()))
-        options = view.options_for(catalogue.events)
+        options = view.options_for(catalogue.events, loaded=((catalogue.path,), None))
         state, notices = view.parse_query(query, options)
         layers = build_layers(
             LayerInputs(read_reference(), catalogue), state.layer_params()

@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from layers.page.clicked import event_in_tooltip
 from layers.page.view import (
     DEFAULT_END,
     DEFAULT_START,
@@ -14,7 +15,6 @@ from layers.page.view import (
     NO_COUNTRY,
     WIDGET_KEYS,
     default_state,
-    event_in_tooltip,
     options_for,
     parse_query,
     state_from_widgets,

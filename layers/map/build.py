@@ -14,7 +14,7 @@ set with ``textContent`` there; nothing from data becomes template source.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 import folium
@@ -42,8 +42,13 @@ from layers.registry import LAYERS
 CHANNEL_KEY = "last_geocoder_result"
 #: What the map frame is called for screen readers and the browser.
 MAP_TITLE = "Map of the 29 Dec 2019 strikes and related events"
+#: Its name for any other catalogue (never titled as the 2019 strikes).
+OWN_MAP_TITLE = "Map of the loaded catalogue's events"
 #: The bounds the map opens on, unless the URL says otherwise.
 DEFAULT_VIEW = VIEWS["Strike area"]
+#: The view buttons, in order: (label, ((south, west), (north, east))).
+ViewList = Sequence[tuple[str, tuple[tuple[float, float], tuple[float, float]]]]
+SEED_VIEWS: ViewList = tuple(VIEWS.items())
 #: The id the data layer must have: streamlit-folium names the swapped group
 #: ``feature_group_<index>``.
 DATA_LAYER_ID = "feature_group_0"
@@ -149,6 +154,8 @@ def shell_options(
     *,
     tiles: bool,
     hidden: Iterable[str] | None = None,
+    views: ViewList = SEED_VIEWS,
+    title: str = MAP_TITLE,
 ) -> dict[str, Any]:
     """The engine's start-up options (JSON-ready).
 
@@ -160,15 +167,19 @@ def shell_options(
         Whether a tile basemap is under the vectors (context fills then clear).
     hidden
         Layers switched off at start; None for the specs' defaults.
+    views
+        The view buttons, in order (default: the seed's).
+    title
+        The map frame's name for screen readers and the browser.
     """
     return {
-        "title": MAP_TITLE,
+        "title": title,
         "channel": CHANNEL_KEY,
         "hatch": HATCH_ID,
         "tiles": tiles,
         "areaClasses": list(AREA_ONLY),
         "coarseClasses": list(COARSE_AREAS),
-        "views": [[label, [list(sw), list(ne)]] for label, (sw, ne) in VIEWS.items()],
+        "views": [[label, [list(sw), list(ne)]] for label, (sw, ne) in views],
         "context": _context_options(context),
         "legend": legend_rows(),
         "words": precision_words(),
@@ -204,7 +215,9 @@ def build_shell(
     basemap: str = "None",
     urls: AssetUrls = LOCAL_ASSETS,
     hidden: Iterable[str] | None = None,
-    view: str = "Strike area",
+    view: str | None = None,
+    views: ViewList = SEED_VIEWS,
+    title: str = MAP_TITLE,
 ) -> folium.Map:
     """The map without its data: basemap, context layers, legend, controls.
 
@@ -222,7 +235,11 @@ def build_shell(
         Layers to start switched off (the legend's switches turn them on);
         None for the specs' defaults.
     view
-        The key of ``VIEWS`` the map opens on.
+        The name of the view the map opens on (None: the first of *views*).
+    views
+        The view buttons, in order (default: the seed's ``VIEWS``).
+    title
+        The map frame's name (``MAP_TITLE``, or ``OWN_MAP_TITLE``).
 
     Returns
     -------
@@ -237,14 +254,22 @@ def build_shell(
         raise ValueError(
             f"unknown basemap '{basemap}'; expected None or {', '.join(TILE_PROVIDERS)}"
         )
-    if view not in VIEWS:
-        raise ValueError(f"unknown view '{view}'; expected one of {', '.join(VIEWS)}")
+    bounds = dict(views)
+    view = next(iter(bounds)) if view is None else view
+    if view not in bounds:
+        raise ValueError(f"unknown view '{view}'; expected one of {', '.join(bounds)}")
     fmap = _bare_map(urls)
     if basemap != "None":
         _tiles(basemap).add_to(fmap)
-    options = shell_options(context, tiles=basemap != "None", hidden=hidden)
+    options = shell_options(
+        context,
+        tiles=basemap != "None",
+        hidden=hidden,
+        views=tuple(bounds.items()),
+        title=title,
+    )
     Engine(options, urls).add_to(fmap)
-    south_west, north_east = VIEWS[view]
+    south_west, north_east = bounds[view]
     fmap.fit_bounds([list(south_west), list(north_east)])
     _stabilise_ids(fmap)
     return fmap
@@ -304,7 +329,8 @@ def build_map(
     basemap: str = "None",
     urls: AssetUrls = LOCAL_ASSETS,
     hidden: Iterable[str] | None = None,
-    view: str = "Strike area",
+    view: str | None = None,
+    views: ViewList = SEED_VIEWS,
     selected: str = "",
     map_view: MapView | None = None,
 ) -> folium.Map:
@@ -317,7 +343,7 @@ def build_map(
     ----------
     layers
         The layers as shown (filtered), context layers included.
-    basemap, urls, hidden, view
+    basemap, urls, hidden, view, views
         As for :func:`build_shell`.
     selected
         The event id to highlight.
@@ -334,6 +360,7 @@ def build_map(
         urls=urls,
         hidden=hidden,
         view=view,
+        views=views,
     )
     data = DataLayer(view_payload(layers, view=map_view, selected=selected))
     data._id = DATA_LAYER_ID

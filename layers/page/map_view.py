@@ -19,7 +19,7 @@ from layers.map import channel, refs
 from layers.page import playback_controls as controls
 from layers.page import text, view
 from layers.page.find import map_target
-from layers.page.view import ViewState
+from layers.page.view import Options, ViewState
 from layers.registry import LAYER_NAMES
 
 
@@ -53,7 +53,7 @@ def map_call(
     layers: Mapping[str, gpd.GeoDataFrame],
     shown: Mapping[str, gpd.GeoDataFrame],
     state: ViewState,
-    event_ids: tuple[str, ...],
+    options: Options,
     shared: refs.Shared,
     context_urls: dict[str, dict[str, str]],
 ) -> MapCall:
@@ -67,8 +67,8 @@ def map_call(
         All layers, and those the filters keep.
     state
         The view state.
-    event_ids
-        The ids a click may name.
+    options
+        What the catalogue offers: the ids a click may name, the view buttons.
     shared
         The layers that depend only on their settings, sent once.
     context_urls
@@ -79,7 +79,9 @@ def map_call(
     if keys.pop("playing") != session[controls.RUNNING]:  # the timer stopped
         return MapCall(rerun=True, state=state)
     value = (session.get("map") or {}).get(map_build.CHANNEL_KEY)
-    report = channel.read_report(value, layer_names=LAYER_NAMES, event_ids=event_ids)
+    report = channel.read_report(
+        value, layer_names=LAYER_NAMES, event_ids=options.event_ids
+    )
     if report is not None and (
         pick := channel.new_pick(report, session.get("_last_pick"))
     ):
@@ -91,13 +93,17 @@ def map_call(
         drawn,
         shared,
         view=channel.current_view(
-            report, **view.map_start(start), start=map_build.DEFAULT_VIEW
+            report, **view.map_start(start), start=options.views[0][1]
         ),
         selected=session.get(key, ""),
     )
     payload = controls.map_frame(payload, frame)
     shell = map_build.build_shell(
-        context_urls, basemap=state.basemap, hidden=start.hidden
+        context_urls,
+        basemap=state.basemap,
+        hidden=start.hidden,
+        views=options.views,
+        title=map_build.MAP_TITLE if options.home is None else map_build.OWN_MAP_TITLE,
     )
     return MapCall(
         rerun=False,

@@ -19,19 +19,36 @@ from layers.map.style import VIEWS
 from layers.page.downloads import Download, Provenance, downloads
 from layers.page.filters import apply_view
 from layers.page.view import CHOICES, Options, ViewState, options_for
+from layers.page.views import Bounds
 
 #: The web map's size in pixels that a link's centre and zoom are read against.
 MAP_PIXELS = (900, 640)
 TITLE = "Strikes on the Iraq-Syria border, with their uncertainty"
 
 
-def view_bounds(state: ViewState) -> tuple[float, float, float, float]:
+def figure_title(options: Options) -> str:
+    """The seed's title for the shipped catalogue; else one naming its countries.
+
+    The countries are the catalogue's checked ISO 3166 alpha-3 codes (no
+    character matplotlib reads as markup).
+    """
+    if options.home is None:
+        return TITLE
+    codes = [c for c in options.countries if c.isalpha()]
+    shown = ", ".join(codes[:8]) + (" and others" if len(codes) > 8 else "")
+    return f"Strike events in {shown}, with their uncertainty"
+
+
+def view_bounds(
+    state: ViewState, *, start: Bounds = VIEWS["Strike area"]
+) -> tuple[float, float, float, float]:
     """(south, west, north, east) of the map view *state* holds (Web Mercator).
 
-    Without a centre and zoom in the view, the map's opening view.
+    Without a centre and zoom in the view, the map's opening view *start*
+    (the first of the catalogue's ``Options.views``).
     """
     if state.zoom is None or state.lat is None or state.lon is None:
-        (south, west), (north, east) = VIEWS["Strike area"]
+        (south, west), (north, east) = start
         return south, west, north, east
     width, height = MAP_PIXELS
     degrees = 360.0 / (256 * 2**state.zoom)  # per pixel of longitude
@@ -93,9 +110,9 @@ def figure_of_shown(
 ) -> bytes:
     """The figure of the layers *shown* (filtered for *state*), as *fmt* bytes."""
     view = FigureView(
-        bounds=view_bounds(state),
+        bounds=view_bounds(state, start=options.views[0][1]),
         hidden=state.hidden,
-        title=TITLE,
+        title=figure_title(options),
         caption=caption(state, options, shown_events=len(shown.get("events", ()))),
         sources=_sources(shown.get("events", gpd.GeoDataFrame())),
     )
@@ -117,13 +134,12 @@ _MEDIA = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 
 def figure_downloads(
-    shown: Mapping[str, gpd.GeoDataFrame], state: ViewState, events: gpd.GeoDataFrame
+    shown: Mapping[str, gpd.GeoDataFrame], state: ViewState, options: Options
 ) -> list[Download]:
     """The page's figure downloads of the current view (drawn on click).
 
-    *events* are all the catalogue's events (what the filters choose from).
+    *options* are what the catalogue offers (what the filters choose from).
     """
-    options = options_for(events)
     return [
         Download(
             label=f"This view as a figure ({fmt.upper()})",
@@ -143,7 +159,10 @@ def page_downloads(
     The layers (GeoJSON each, a zip, the filtered events as CSV, the standalone
     map with its manifest) and the publication figure in PNG, SVG and PDF.
     """
-    make_map = partial(build_map, shown, basemap=state.basemap)
+    # The shipped catalogue is read from its folder; an upload, a merge or the
+    # database is not (``region.is_shipped``).
+    options = options_for(catalogue.events, loaded=((catalogue.path,), None))
+    make_map = partial(build_map, shown, basemap=state.basemap, views=options.views)
     about = Provenance(catalogue=catalogue, state=state)
     layers = downloads(shown, make_map=make_map, about=about)
-    return layers + figure_downloads(shown, state, catalogue.events)
+    return layers + figure_downloads(shown, state, options)

@@ -23,6 +23,8 @@ from layers.page.text import TITLE
 #: The seed's region ((south, west), (north, east)): a catalogue whose events
 #: all lie in it keeps the seed's views.
 SEED_REGION = VIEWS["Region"]
+#: What was loaded: the source's key and the uploaded bytes (None: no upload).
+Loaded = tuple[tuple[object, ...], bytes | None]
 #: Largest zoom the page opens on for a catalogue of its own (a single event
 #: is shown with its surroundings).
 HOME_MAX_ZOOM = 9
@@ -45,13 +47,13 @@ def in_seed_region(events: gpd.GeoDataFrame) -> bool:
 
 
 def home_view(events: gpd.GeoDataFrame) -> Home | None:
-    """The centre and zoom that show all of *events*, or None for the seed's.
+    """The centre and zoom that show all of *events* (None: no events).
 
     The zoom is the largest (at most ``HOME_MAX_ZOOM``) at which the events'
     box, with a 10 % margin, fits a map about 1,000 by 600 pixels wide (Web
     Mercator: 256 pixels span 360 degrees at zoom 0).
     """
-    if events.empty or in_seed_region(events):
+    if events.empty:
         return None
     lat, lon = events["lat"].to_numpy(float), events["lon"].to_numpy(float)
     south, north, west, east = lat.min(), lat.max(), lon.min(), lon.max()
@@ -85,6 +87,17 @@ def is_shipped(source: tuple[object, ...], data: bytes | None) -> bool:
     if data is not None or not source or not isinstance(source[0], str):
         return False
     return Path(source[0]).resolve() == CATALOGUE_DIR.resolve()
+
+
+def follows_seed(events: gpd.GeoDataFrame, loaded: Loaded | None) -> bool:
+    """True if the page keeps the seed's views, dates and title for *events*.
+
+    *loaded* is what was loaded, (source, upload bytes) as ``is_shipped``
+    takes them: the shipped catalogue keeps the seed's, any other follows
+    its own data. Without it (a caller that has only the events), a
+    catalogue whose events all lie in the seed's region keeps the seed's.
+    """
+    return in_seed_region(events) if loaded is None else is_shipped(*loaded)
 
 
 def page_title(

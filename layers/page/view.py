@@ -8,7 +8,6 @@ that table.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -18,6 +17,7 @@ import geopandas as gpd
 
 from layers.catalogue.model import CONFIDENCE_GRADES, PRECISION_CLASSES
 from layers.page import playback, region
+from layers.page.views import SEED_VIEWS, Views, views_for
 from layers.params import (
     CORRIDOR_HALF_WIDTH_KM,
     VALLEY_HALF_WIDTH_KM,
@@ -84,9 +84,11 @@ class Options:
     first_date: date
     last_date: date
     event_ids: tuple[str, ...]
-    #: Where the page opens for a catalogue outside the seed's region (None:
+    #: Where the page opens for a catalogue other than the shipped one (None:
     #: the seed's views).
     home: region.Home | None = None
+    #: The map's view buttons (``layers.page.views``).
+    views: Views = SEED_VIEWS
 
 
 def default_dates(options: Options) -> tuple[date, date]:
@@ -98,15 +100,19 @@ def default_dates(options: Options) -> tuple[date, date]:
     )
 
 
-def options_for(events: gpd.GeoDataFrame) -> Options:
-    """The choices the catalogue *events* allow."""
+def options_for(
+    events: gpd.GeoDataFrame, *, loaded: region.Loaded | None = None
+) -> Options:
+    """The choices the catalogue *events* allow (*loaded*: ``region.follows_seed``)."""
+    seed = region.follows_seed(events, loaded)
     return Options(
         event_types=tuple(sorted(set(events["sub_event_type"]))),
         countries=tuple(sorted({c or NO_COUNTRY for c in events["country"]})),
         first_date=min(events["date_start"]).date(),
         last_date=max(events["date_end"]).date(),
         event_ids=tuple(events["event_id"]),
-        home=region.home_view(events),
+        home=None if seed else region.home_view(events),
+        views=views_for(events, shipped=seed),
     )
 
 
@@ -488,11 +494,3 @@ def with_map_report(state: ViewState, report: Any) -> ViewState:
     return replace(
         state, lat=report.lat, lon=report.lon, zoom=report.zoom, hidden=report.hidden
     )
-
-
-def event_in_tooltip(tooltip: str, event_ids: tuple[str, ...]) -> str | None:
-    """The first event id that *tooltip* (a clicked feature's text) names, if any."""
-    for event_id in event_ids:
-        if re.search(rf"(?<![\w-]){re.escape(event_id)}(?![\w-])", tooltip):
-            return event_id
-    return None
