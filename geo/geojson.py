@@ -11,6 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 
 from geo.crs import WGS84, require_crs
 from geo.errors import EmptyLayerError
@@ -116,16 +117,38 @@ def to_geojson(
     frame = gpd.GeoDataFrame(
         _properties(gdf_wgs84), geometry=gdf_wgs84.geometry.values, crs=WGS84
     ).reset_index(drop=True)
+    options = {
+        "RFC7946": "YES",
+        "COORDINATE_PRECISION": str(decimals),
+        "WRITE_BBOX": "YES" if bbox else "NO",
+    }
+    text = _write(frame, name, options)
+    if _COLLECTION in text and not _has_collections(frame):
+        # GDAL's rounding in RFC 7946 mode can turn a valid polygon with a
+        # narrow inlet into a GeometryCollection of a polygon and a line (seen
+        # on Krasnoyarsk's coast). Rounding the areas to the same grid first,
+        # keeping them valid, leaves GDAL nothing to repair.
+        geometry = np.asarray(frame.geometry.values, dtype=object)
+        areas = np.isin(shapely.get_type_id(geometry), _AREAS)
+        rounded = geometry.copy()
+        rounded[areas] = shapely.set_precision(geometry[areas], 10.0**-decimals)
+        text = _write(frame.set_geometry(rounded), name, options)
+    return text
+
+
+#: How GDAL writes a geometry collection's type member.
+_COLLECTION = '"type": "GeometryCollection"'
+#: Shapely type ids of Polygon and MultiPolygon.
+_AREAS = (3, 6)
+
+
+def _has_collections(frame: gpd.GeoDataFrame) -> bool:
+    return bool((shapely.get_type_id(frame.geometry.values) == 7).any())
+
+
+def _write(frame: gpd.GeoDataFrame, name: str, options: dict[str, str]) -> str:
     buffer = io.BytesIO()
     pyogrio.write_dataframe(
-        frame,
-        buffer,
-        driver="GeoJSON",
-        layer=name,
-        layer_options={
-            "RFC7946": "YES",
-            "COORDINATE_PRECISION": str(decimals),
-            "WRITE_BBOX": "YES" if bbox else "NO",
-        },
+        frame, buffer, driver="GeoJSON", layer=name, layer_options=options
     )
     return buffer.getvalue().decode("utf-8")

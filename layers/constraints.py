@@ -17,6 +17,7 @@ from geo.crs import WGS84
 from geo.errors import StrikeMapError
 from geo.shapes import geodesic_disc
 from layers.catalogue.check.constraints import parse_constraints
+from layers.catalogue.reference import whole_countries
 from layers.catalogue.towns import TOWNS_SOURCE, Town, find_town, parse_near
 from layers.catalogue.world import shipped_world
 from layers.params import LayerInputs
@@ -77,7 +78,7 @@ def constraint_regions(
     disc of the stated distance around it.
     """
     areas: dict[str, BaseGeometry] = {}
-    countries = inputs.reference.countries.to_crs(WGS84)
+    countries = whole_countries(inputs.reference.countries).to_crs(WGS84)
     admin1 = inputs.reference.admin1.to_crs(WGS84)
     for kind, value in parse_constraints(constraints):
         if kind == "near":

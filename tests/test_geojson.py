@@ -103,3 +103,26 @@ def test_missing_crs_and_empty_layer_are_refused(square_gdf):
         to_geojson(gpd.GeoDataFrame(geometry=list(square_gdf.geometry)))
     with pytest.raises(EmptyLayerError, match="zones"):
         to_geojson(square_gdf.iloc[0:0], name="zones")
+
+
+def test_an_area_with_an_inlet_finer_than_the_grid_stays_a_valid_polygon():
+    # A slit 0.3 microdegrees wide vanishes at 6 decimals; GDAL's RFC 7946
+    # rounding alone would write a GeometryCollection of a polygon and a line.
+    slit = Polygon(
+        [
+            (0, 0),
+            (10, 0),
+            (10, 10),
+            (5.0000003, 10),
+            (5.0000003, 2),
+            (5, 2),
+            (5, 10),
+            (0, 10),
+        ]
+    )
+    assert slit.is_valid
+    frame = gpd.GeoDataFrame({"name": ["slit"]}, geometry=[slit], crs="EPSG:4326")
+    geometry = json.loads(to_geojson(frame))["features"][0]["geometry"]
+    assert geometry["type"] == "Polygon"
+    assert shape(geometry).is_valid
+    assert shape(geometry).area == pytest.approx(slit.area, rel=1e-6)

@@ -163,6 +163,12 @@ PRECISION_CLASSES: dict[str, PrecisionClass] = {
     ),
     "P6": PrecisionClass("country only", (), (6,), 2_000_000.0),
 }
+#: Classes whose radius may pass the class's bound when the row names the
+#: area it stands for (constraint kind): a province is as wide as it is, and
+#: 143 first-order areas of the world reach beyond 400 km from their centre
+#: (Ar Riyad 470 km, Tombouctou 635 km, Krasnoyarsk 1,649 km). Such a radius is
+#: bounded instead by the named area's farthest point from the row's anchor.
+AREA_WIDE_CLASSES = {"P4": "admin1"}
 #: UCDP ``where_prec`` 7: over water or in international airspace (estimated
 #: coordinates). It may stand in for the class's UCDP code.
 UCDP_OVER_WATER = 7

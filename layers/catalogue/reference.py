@@ -95,3 +95,27 @@ def read_reference(directory: Path = REFERENCE_DIR) -> Reference:
         for key, name in REFERENCE_FILES.items()
     }
     return Reference(**frames)
+
+
+def whole_countries(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The regional countries whose outline the region's box does not cut.
+
+    The regional countries layer is clipped to the region (see
+    ``data/README.md``): Turkey stops at 38°N, Iran at 60°E, Saudi Arabia at
+    23°N. Such an outline must not stand for the country beyond the box (an
+    event at Çanakkale would lie outside "Turkey"); a country whose outline
+    meets the box's edge is left out, so that the world outline is used.
+
+    Parameters
+    ----------
+    countries
+        The regional countries (any CRS; compared in EPSG:4326).
+
+    Returns
+    -------
+    The rows of *countries* that are whole.
+    """
+    lonlat = countries.to_crs("EPSG:4326")
+    edge = shapely.box(*lonlat.total_bounds).boundary
+    cut = shapely.intersects(lonlat.geometry.values, edge)
+    return countries[~cut]

@@ -11,18 +11,22 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from layers.catalogue.check import cells
 from layers.catalogue.check.cells import Problems, Table
 from layers.catalogue.check.events import Parsed
-from layers.catalogue.check.geography import Areas
+from layers.catalogue.check.geography import Areas, reach_m
 from layers.catalogue.check.near import check_near
 from layers.catalogue.check.places import (
     km_apart,
     pick,
 )
 from layers.catalogue.model import (
+    AREA_WIDE_CLASSES,
     CONSTRAINT_KINDS,
+    IMPORT_TOLERANCE_M,
+    PRECISION_CLASSES,
 )
 from layers.catalogue.world import shipped_world
 
@@ -106,6 +110,13 @@ def check_constraints(
         areas,
     )
     check_near(problems, view, (kind, value), (positions, event_country), parsed)
+    _area_width(
+        problems,
+        view,
+        (kind, value),
+        (positions, event_country, pick(frame["precision_class"], positions)),
+        (parsed, areas),
+    )
 
 
 def _syntax(
@@ -260,3 +271,61 @@ def _reach(
             "expected a governorate the disc reaches",
             details=km_apart(metres[far], radius[hits[far]]),
         )
+
+
+def _area_width(
+    problems: Problems,
+    view: Table,
+    constraint: tuple[np.ndarray, np.ndarray],
+    event: tuple[np.ndarray, np.ndarray, np.ndarray],
+    context: tuple[Parsed, Areas],
+) -> None:
+    """A province wider than its class's bound is as wide as its named area, no wider.
+
+    The radius may reach the area's farthest point from the row's anchor, plus
+    the import tolerance (a source's stand-in point may lie that far outside
+    the generalised outline) and a kilometre of rounding.
+    """
+    kind, value = constraint
+    positions, event_country, klass = event
+    parsed, areas = context
+    radius = parsed.radius[positions]
+    for name, area_kind in AREA_WIDE_CLASSES.items():
+        bound = PRECISION_CLASSES[name].max_radius_m
+        wide = (klass == name) & (kind == area_kind) & (value != "")
+        wide &= ~np.isnan(radius) & (radius > bound)
+        wide &= ~np.isnan(parsed.lat[positions]) & ~np.isnan(parsed.lon[positions])
+        if not wide.any():
+            continue
+        regional = {area: code for code, area in areas.admin1}
+        world = shipped_world().admin1
+        for area, country in {
+            (v, c) for v, c in zip(value[wide], event_country[wide], strict=True)
+        }:
+            hits = np.flatnonzero(wide & (value == area) & (event_country == country))
+            if (regional.get(area), area) in areas.admin1:
+                shape = areas.admin1[(regional[area], area)]
+            else:
+                own = world[(world["iso_a3"] == country) & (world["name"] == area)]
+                if own.empty:
+                    continue  # named no area: reported by _admin1
+                shape = shapely.union_all(own.geometry.values)
+            reach = reach_m(
+                shape, parsed.lon[positions][hits], parsed.lat[positions][hits]
+            )
+            allowed = np.maximum(reach + IMPORT_TOLERANCE_M + 1_000.0, bound)
+            far = radius[hits] > allowed
+            problems.add(
+                view,
+                hits[far],
+                "constraints",
+                f"'{{value}}' is narrower than the event's radius for {name} "
+                f"({PRECISION_CLASSES[name].meaning}): {{detail}}; expected at "
+                f"most the area's reach plus {IMPORT_TOLERANCE_M / 1000:g} km (a "
+                "source's point may lie that far outside the outline)",
+                details=[
+                    f"the area reaches {r / 1000:,.0f} km from the anchor, the "
+                    f"radius is {d / 1000:,.0f} km"
+                    for r, d in zip(reach[far], radius[hits][far], strict=True)
+                ],
+            )

@@ -26,6 +26,7 @@ from layers.catalogue.check.places import (
 from layers.catalogue.model import (
     ACLED_GEO_PRECISION,
     ACLED_TYPES,
+    AREA_WIDE_CLASSES,
     CONFIDENCE_GRADES,
     EARLIEST_DATE,
     MIN_RADIUS_M,
@@ -38,7 +39,8 @@ from layers.catalogue.world import World
 _ISO3 = r"^[A-Z]{3}$"
 _CANDIDATE = r"^(?P<label>.*?)\s*@\s*(?P<lat>[^,@]*?)\s*,\s*(?P<lon>[^,@]*?)$"
 _GEOD = Geod(ellps="WGS84")
-_MAX_RADIUS_M = max(c.max_radius_m for c in PRECISION_CLASSES.values())
+#: Half the meridian: no two points on the Earth are farther apart.
+_MAX_RADIUS_M = 20_003_931.0
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,8 @@ def _check_crosswalk(
             "international airspace",
         )
         wide = rows & (radius > spec.max_radius_m)
+        if name in AREA_WIDE_CLASSES:  # bounded by its named area instead
+            wide &= ~_names_area(table, AREA_WIDE_CLASSES[name])
         problems.add(
             table,
             wide,
@@ -256,6 +260,15 @@ def _check_crosswalk(
             f"{{value}} m is too wide for {name} ({spec.meaning}); expected at most "
             f"{spec.max_radius_m:,g} m, or a coarser precision class",
         )
+
+
+def _names_area(table: Table, kind: str) -> np.ndarray:
+    """Where the row's constraints name an area of *kind* (``admin1``, say)."""
+    if "constraints" not in table.frame:
+        return np.zeros(len(table.frame), dtype=bool)
+    text = table.frame["constraints"].fillna("").astype(str)
+    pattern = rf"(?:^|;)\s*{kind}\s*:\s*\S"
+    return text.str.contains(pattern, regex=True).to_numpy(dtype=bool)
 
 
 def _floats(cells_: pd.Series, ok: np.ndarray) -> np.ndarray:

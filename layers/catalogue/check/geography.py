@@ -84,6 +84,27 @@ class Areas:
         return out
 
 
+def reach_m(shape: shapely.Geometry, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Metres from each (lon, lat) to the farthest vertex of *shape*, on the ellipsoid.
+
+    Measured once per distinct point (rows of one province share its anchor).
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    xy = shapely.get_coordinates(shape)
+    if lon.size == 0 or len(xy) == 0:
+        return np.zeros(lon.shape)
+    points, inverse = np.unique(
+        np.column_stack([lon, lat]), axis=0, return_inverse=True
+    )
+    vertex = np.tile(np.arange(len(xy)), len(points))
+    point = np.repeat(np.arange(len(points)), len(xy))
+    _, _, metres = _GEOD.inv(
+        points[point, 0], points[point, 1], xy[vertex, 0], xy[vertex, 1]
+    )
+    return metres.reshape(len(points), len(xy)).max(axis=1)[inverse.ravel()]
+
+
 def areas_from(reference: Reference) -> Areas:
     """The areas of *reference*: countries by ISO3, governorates by (ISO3, name).
 

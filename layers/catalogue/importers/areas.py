@@ -16,7 +16,11 @@ import shapely
 from pyproj import Geod
 
 from layers.catalogue.model import PRECISION_CLASSES
-from layers.catalogue.reference import REFERENCE_DIR, read_reference_file
+from layers.catalogue.reference import (
+    REFERENCE_DIR,
+    read_reference_file,
+    whole_countries,
+)
 from layers.catalogue.world import shipped_world
 
 _GEOD = Geod(ellps="WGS84")
@@ -25,8 +29,8 @@ ROUND_UP_M = 1_000.0
 
 
 def outline_countries() -> gpd.GeoDataFrame:
-    """Every country outline: the regional one where it has it, else the world's."""
-    regional, _ = reference_frames()
+    """Every country outline: the regional one where it is whole, else the world's."""
+    regional = whole_countries(reference_frames()[0])
     world = shipped_world().countries[["iso_a3", "geometry"]]
     both = pd.concat([regional[["iso_a3", "geometry"]], world], ignore_index=True)
     return gpd.GeoDataFrame(both.drop_duplicates("iso_a3"), crs=world.crs)
