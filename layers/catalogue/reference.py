@@ -104,7 +104,7 @@ def whole_countries(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     ``data/README.md``): Turkey stops at 38°N, Iran at 60°E, Saudi Arabia at
     23°N. Such an outline must not stand for the country beyond the box (an
     event at Çanakkale would lie outside "Turkey"); a country whose outline
-    meets the box's edge is left out, so that the world outline is used.
+    reaches the box's edge is left out, so that the world outline is used.
 
     Parameters
     ----------
@@ -115,7 +115,7 @@ def whole_countries(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     -------
     The rows of *countries* that are whole.
     """
-    lonlat = countries.to_crs("EPSG:4326")
-    edge = shapely.box(*lonlat.total_bounds).boundary
-    cut = shapely.intersects(lonlat.geometry.values, edge)
+    bounds = shapely.bounds(countries.to_crs("EPSG:4326").geometry.values)
+    box = bounds.min(axis=0)[:2].tolist() + bounds.max(axis=0)[2:].tolist()
+    cut = ((bounds[:, :2] <= box[:2]) | (bounds[:, 2:] >= box[2:])).any(axis=1)
     return countries[~cut]

@@ -17,6 +17,8 @@ from pyproj import CRS, Geod, Transformer
 from layers.catalogue.reference import Reference, read_reference
 
 _GEOD = Geod(ellps="WGS84")
+#: Point-vertex pairs measured at once by :func:`reach_m`.
+_PAIRS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,8 @@ class Areas:
 def reach_m(shape: shapely.Geometry, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Metres from each (lon, lat) to the farthest vertex of *shape*, on the ellipsoid.
 
-    Measured once per distinct point (rows of one province share its anchor).
+    Measured once per distinct point (rows of one province share its anchor),
+    in chunks of about a million point-vertex pairs.
     """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
@@ -97,12 +100,17 @@ def reach_m(shape: shapely.Geometry, lon: np.ndarray, lat: np.ndarray) -> np.nda
     points, inverse = np.unique(
         np.column_stack([lon, lat]), axis=0, return_inverse=True
     )
-    vertex = np.tile(np.arange(len(xy)), len(points))
-    point = np.repeat(np.arange(len(points)), len(xy))
-    _, _, metres = _GEOD.inv(
-        points[point, 0], points[point, 1], xy[vertex, 0], xy[vertex, 1]
-    )
-    return metres.reshape(len(points), len(xy)).max(axis=1)[inverse.ravel()]
+    out = np.empty(len(points))
+    step = max(1, _PAIRS // len(xy))
+    for start in range(0, len(points), step):
+        chunk = points[start : start + step]
+        point = np.repeat(np.arange(len(chunk)), len(xy))
+        vertex = np.tile(np.arange(len(xy)), len(chunk))
+        _, _, metres = _GEOD.inv(
+            chunk[point, 0], chunk[point, 1], xy[vertex, 0], xy[vertex, 1]
+        )
+        out[start : start + step] = metres.reshape(len(chunk), len(xy)).max(axis=1)
+    return out[inverse.ravel()]
 
 
 def areas_from(reference: Reference) -> Areas:

@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
+from layers.catalogue.check.geography import reach_m
 from layers.catalogue.model import PRECISION_CLASSES
 from layers.catalogue.reference import (
     REFERENCE_DIR,
@@ -107,13 +108,11 @@ def enclosing_circles(geometries: Sequence[shapely.Geometry]) -> list[Circle]:
 
 def farthest_m(lon: float, lat: float, geometry: shapely.Geometry) -> float:
     """Geodesic distance from (*lon*, *lat*) to the farthest vertex, rounded up."""
-    xy = shapely.get_coordinates(geometry)
-    if len(xy) == 0:
+    if shapely.get_num_coordinates(geometry) == 0:
         return ROUND_UP_M
-    _, _, distance = _GEOD.inv(
-        np.full(len(xy), lon), np.full(len(xy), lat), xy[:, 0], xy[:, 1]
+    return _round_up(
+        float(reach_m(geometry, np.array([lon]), np.array([lat]))[0]) * 1.001
     )
-    return _round_up(float(np.max(distance)) * 1.001)
 
 
 def governorate_circles(admin1: gpd.GeoDataFrame, names: Iterable[str]) -> dict:
@@ -142,23 +141,18 @@ def country_radii(
     Float series aligned with *anchors*; computed once per distinct anchor.
     """
     geometry = dict(zip(countries["iso_a3"], countries.geometry, strict=True))
-    keys = anchors[["lon", "lat", "country"]].drop_duplicates()
-    radii = {
-        (lon, lat, code): min(farthest_m(lon, lat, geometry[code]), cap_m)
-        if code in geometry
-        else cap_m
-        for lon, lat, code in keys.itertuples(index=False)
-    }
-    return pd.Series(
-        [
-            radii[k]
-            for k in zip(
-                anchors["lon"], anchors["lat"], anchors["country"], strict=True
-            )
-        ],
-        index=anchors.index,
-        dtype=float,
-    )
+    radii = pd.Series(cap_m, index=anchors.index, dtype=float)
+    for code, rows in anchors.groupby("country", sort=False).groups.items():
+        if code not in geometry:
+            continue
+        if shapely.get_num_coordinates(geometry[code]) == 0:
+            radii[rows] = min(ROUND_UP_M, cap_m)
+            continue
+        at = anchors.loc[rows]
+        reach = reach_m(geometry[code], at["lon"].to_numpy(), at["lat"].to_numpy())
+        rounded = np.ceil(reach * 1.001 / ROUND_UP_M) * ROUND_UP_M
+        radii[rows] = np.minimum(rounded, cap_m)
+    return radii
 
 
 @dataclass(frozen=True)
