@@ -155,6 +155,12 @@ def test_each_file_carries_the_facts_in_its_own_metadata(exported):
     gpkg = gpkg_facts(exported / "gpkg" / "layers.gpkg")
     assert gpkg["catalogue"] == facts["catalogue"]
     assert gpkg["settings"]["format"] == "gpkg"
+
+
+@pytest.mark.skipif(shutil.which("ogrinfo") is None, reason="GDAL CLI not installed")
+def test_gdal_reads_the_geopackage_metadata(exported):
+    facts = json.loads((exported / "gpkg" / "datapackage.json").read_text())
+    facts = facts["strikemap"]
     # GDAL reads the metadata table too (the GeoPackage metadata extension).
     info = subprocess.run(
         ["ogrinfo", "-so", "-ro", str(exported / "gpkg" / "layers.gpkg")],

@@ -18,6 +18,7 @@ from geo.safe import csv_cell  # noqa: E402
 from layers.__main__ import main  # noqa: E402
 from layers.catalogue import CatalogueError, read_catalogue  # noqa: E402
 from layers.catalogue.check.evidence import web_address  # noqa: E402
+from layers.catalogue.store import tables  # noqa: E402
 from layers.catalogue.store.native import write_text_tables  # noqa: E402
 
 #: Cells a spreadsheet would run as formulas, near-misses and plain text.
@@ -97,3 +98,21 @@ def test_gpkg_sources_are_the_json_of_each_events_list(tmp_path):
             assert row[column] == json.dumps(
                 expected, ensure_ascii=False, sort_keys=True
             )
+
+
+@pytest.mark.parametrize("shift", [-2, -1, 0, 1])
+def test_a_windows_line_break_in_a_cell_survives_a_block_boundary(tmp_path, shift):
+    # pyarrow reads a file in 16 MiB blocks; a quoted "\r\n" whose "\r" ends a
+    # block once came back as "\r" alone (the "\n" lost).
+    boundary = tables._BLOCK_SIZE
+    head = "event_id,notes\n" + "".join(f"E{i},plain\n" for i in range(1_150_000))
+    opening = 'E-LAST,"'
+    pad = boundary - 1 + shift - len(head) - len(opening)
+    assert pad > 0
+    note = "x" * pad + "\r\nsecond line"
+    path = tmp_path / "events.csv"
+    path.write_bytes((head + opening + note + '"\nE-END,done\n').encode())
+    frame = tables.read_csv_table(path, ["event_id", "notes"])
+    assert len(frame) == 1_150_002
+    assert frame["notes"].iloc[-2] == note
+    assert frame["event_id"].iloc[-1] == "E-END"
