@@ -141,17 +141,22 @@ def _pick(page: Page, label: str, text: str, option: str | None = None) -> None:
 
 
 def _preview_drawn(page: Page, timeout: float = 120) -> bool:
+    """Whether the map of the zone before saving gets drawn (scrolled to, as a
+    reader would: Chromium may defer drawing a frame outside the viewport)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        drawn = []
         for frame in page.frames:
             try:
+                if frame.parent_frame is None or PREVIEW_ID not in frame.content():
+                    continue
+                inner = frame
+                while inner.parent_frame is not None:
+                    inner.frame_element().scroll_into_view_if_needed(timeout=5_000)
+                    inner = inner.parent_frame
                 if frame.locator(".leaflet-overlay-pane path").count() > 0:
-                    drawn.append(frame.content())
+                    return True
             except PlaywrightError:  # replaced by a rerun
                 continue
-        if any(PREVIEW_ID in html for html in drawn):
-            return True
         time.sleep(0.5)
     return False
 
