@@ -13,7 +13,6 @@ from streamlit_folium import st_folium
 
 import layers.page.edit_panel as editing
 import layers.page.map_view as map_view
-import layers.page.region as region
 import layers.page.shared as shared
 import layers.page.timeline as timeline
 from geo.errors import StrikeMapError
@@ -21,7 +20,7 @@ from geo.safe import markdown_text
 from layers import catalogue as catalogue_wing
 from layers.map import assets, refs
 from layers.map import data as map_data
-from layers.page import card, failures, files, filters, publish, text, view
+from layers.page import card, failures, files, filters, publish, region, text, view
 from layers.page import playback_controls as controls
 from layers.page.files import Source, Upload
 from layers.page.find import find_widget
@@ -168,7 +167,8 @@ def main() -> None:
     if (opened := _open_catalogue(url)) is None:
         return
     source, data, inputs = opened
-    heading.title(region.page_title(inputs.catalogue.events, source, data))
+    heading.title(title := region.page_title(inputs.catalogue.events, source, data))
+    st.set_page_config(page_title=region.tab_title(title))  # the tab says so too
     options = view.options_for(inputs.catalogue.events, loaded=(source, data))
     state = _render_sidebar(options, _initial_state(options), inputs)
     try:

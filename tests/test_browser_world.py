@@ -144,6 +144,7 @@ def test_an_uploaded_world_export_takes_over_the_page(page, server):
     events = read_catalogue(ACLED).events
     page.goto(server)
     _map_frame(page, "Strike area")  # the shipped catalogue's map first
+    assert page.title() == "Strike map: 29 Dec 2019"
     page.get_by_text("replace the catalogue").click()
     before, ws_before = len(page.responses), page.ws_bytes[0]
     sidebar = page.locator('[data-testid="stSidebar"]')
@@ -155,6 +156,7 @@ def test_an_uploaded_world_export_takes_over_the_page(page, server):
     assert "Kata'ib" not in heading and "29 December 2019" not in heading
     for code in ("LBN", "MLI", "SOM", "UKR", "YEM"):
         assert code in heading
+    assert page.title() == heading  # the browser tab names the catalogue too
 
     buttons = frame.evaluate(BUTTONS)
     assert buttons[0] == "All events"

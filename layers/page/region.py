@@ -9,6 +9,7 @@ titled by what it holds, never as the 2019 strikes.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ import geopandas as gpd
 from geo.safe import markdown_text
 from layers.catalogue.model import CATALOGUE_DIR
 from layers.map.style import VIEWS
-from layers.page.text import TITLE
+from layers.page.text import PAGE_TITLE, TITLE
 
 #: The seed's region ((south, west), (north, east)): a catalogue whose events
 #: all lie in it keeps the seed's views.
@@ -120,3 +121,14 @@ def page_title(
     last = max(events["date_end"]).date().isoformat()
     where = f" in {shown}" if shown else ""
     return f"Strike map: {len(events)} events{where}, {first} to {last}"
+
+
+def tab_title(title: str) -> str:
+    """The browser tab's title for the heading *title*: the heading as text.
+
+    The shipped catalogue keeps its short tab title; any other catalogue's tab
+    names what it holds, as its heading does (Markdown escapes removed).
+    """
+    if title == TITLE:
+        return PAGE_TITLE
+    return re.sub(r"\\(.)", r"\1", title)
