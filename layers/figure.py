@@ -227,6 +227,7 @@ def _draw_events(ax: object, events: gpd.GeoDataFrame, crs: object) -> None:
 def _legend_handles(
     shown: Mapping[str, gpd.GeoDataFrame], drawn: Sequence[LayerSpec]
 ) -> list:
+    """One row per kind of thing *drawn*: *shown* holds only what is in view."""
     handles: list = []
     for spec in drawn:
         if spec.name == "events":
@@ -246,22 +247,25 @@ def _legend_handles(
             )
         elif spec.draw == "zones":
             kwargs = _path_kwargs(spec.style)
-            handles.append(
-                Patch(
-                    fc=kwargs["facecolor"],
-                    ec=kwargs["edgecolor"],
-                    label="Strike zone, district level (P3): shaded",
+            coarse = shown[spec.name]["precision_class"].isin(COARSE_AREAS)
+            if not coarse.all():
+                handles.append(
+                    Patch(
+                        fc=kwargs["facecolor"],
+                        ec=kwargs["edgecolor"],
+                        label="Strike zone, district level (P3): shaded",
+                    )
                 )
-            )
-            handles.append(
-                Patch(
-                    fc="none",
-                    ec=kwargs["edgecolor"],
-                    hatch=HATCH,
-                    ls=(0, (4, 3)),
-                    label="Strike zone, region level (P4-P5): hatched, no pin",
+            if coarse.any():
+                handles.append(
+                    Patch(
+                        fc="none",
+                        ec=kwargs["edgecolor"],
+                        hatch=HATCH,
+                        ls=(0, (4, 3)),
+                        label="Strike zone, region level (P4-P5): hatched, no pin",
+                    )
                 )
-            )
         elif spec.draw != "labels" and "fillColor" not in spec.style:
             kwargs = _path_kwargs(spec.style)
             handles.append(
@@ -335,14 +339,23 @@ def _draw(
         for s in LAYERS
         if s.name in shown and s.name not in view.hidden and len(shown[s.name])
     ]
+    frame = shapely.box(x0, y0, x1, y1)
+    in_view: dict[str, gpd.GeoDataFrame] = {}
     for spec in drawn:
         gdf = shown[spec.name].to_crs(crs)
+        if spec.name == "events":  # as drawn: areas and rings, not country-only
+            gdf = gdf[~gdf["precision_class"].isin(NOT_DRAWN)]
+            gdf = gdf.set_geometry(event_areas(gdf).to_crs(crs))
+        in_view[spec.name] = gdf[gdf.intersects(frame)]
         if spec.name == "events":
             _draw_events(ax, shown[spec.name], crs)
         elif spec.draw == "zones":
             _draw_zones(ax, spec, gdf)
         else:
             _draw_context(ax, spec, gdf)
+    # The legend names only what lies in the figure: the regional context
+    # layers of another part of the world are drawn nowhere in it.
+    drawn = [s for s in drawn if len(in_view[s.name])]
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
@@ -353,7 +366,7 @@ def _draw(
     )
     _north_arrow(ax)
     fig.suptitle(view.title, x=0.03, y=0.97, ha="left", fontsize=13, fontweight="bold")
-    handles = _legend_handles(shown, [s for s in reversed(drawn)])
+    handles = _legend_handles(in_view, [s for s in reversed(drawn)])
     if handles:
         fig.legend(
             handles=handles,

@@ -192,3 +192,29 @@ def test_unknown_format_is_refused(layers, state):
     )
     with pytest.raises(ValueError, match="png, svg, pdf"):
         figure_bytes(fig, "gif")
+
+
+def test_the_legend_names_only_what_lies_in_the_figure(tmp_path):
+    # A view on eastern Ukraine, from a world catalogue: the Iraq-Syria layers
+    # are loaded but lie 1,000 km outside the figure, so no legend row names them.
+    world = ROOT / "tests" / "data" / "imports" / "world" / "acled_world_strikes.csv"
+    out = tmp_path / "ukraine.svg"
+    view = ["--lat", "48.5", "--lon", "35", "--zoom", "6"]
+    done = subprocess.run(
+        [sys.executable, "-m", "layers", "figure", "--catalogue", str(world)]
+        + [*view, "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    texts = ["".join(t.itertext()) for t in ET.parse(out).getroot().iter(f"{SVG}text")]
+    legend = texts[texts.index("Legend") + 1 :]
+    assert "Air/drone strike" in legend  # the strikes near Kharkiv are in it
+    for seed_layer in (
+        "Iraq-Syria border corridor",
+        "Euphrates River Valley",
+        "Euphrates (GSHHG)",
+        "Border crossings",
+    ):
+        assert seed_layer not in legend
