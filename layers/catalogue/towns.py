@@ -3,7 +3,7 @@
 A ``near:`` constraint puts an event within a distance of a named town, as a
 source says it ("within 20 km of Marib"). The town is looked up among the
 reference places of the event's country: the regional places file, then the
-world's GeoNames places of 15,000+ people, by their name or any alternate
+world's GeoNames places of 1,000+ people, by their name or any alternate
 name GeoNames gives (any script), after
 :func:`~layers.catalogue.spelling.name_key`. A name several places of
 the country share is taken only when they all lie within the stated distance
@@ -22,9 +22,10 @@ import pandas as pd
 from pyproj import Geod
 
 from layers.catalogue.countries import resolve_countries
+from layers.catalogue.errors import CatalogueErrors
 from layers.catalogue.reference import read_reference
 from layers.catalogue.spelling import name_key
-from layers.catalogue.world import shipped_world
+from layers.catalogue.world import locate, shipped_world
 
 #: ``<town> <distance> km``: the town's name, then a distance in kilometres.
 NEAR_VALUE = re.compile(r"^(?P<town>.*\S)\s+(?P<km>\d+(?:\.\d+)?)\s*km$", re.IGNORECASE)
@@ -99,10 +100,28 @@ def _all_places() -> pd.DataFrame:
             )
         )
     places = pd.concat(frames, ignore_index=True).drop_duplicates("geonameid")
+    places = places.reset_index(drop=True)
     codes = pd.Series(places["country_code"].unique())
-    iso3 = resolve_countries(codes, kind="name", path="places", column="country_code")
+    try:
+        iso3 = resolve_countries(
+            codes, kind="name", path="places", column="country_code"
+        )
+    except CatalogueErrors as exc:  # a territory the reference folds into another
+        unknown = codes.index[[e.row - 2 for e in exc.errors if e.row]]
+        iso3 = pd.Series("", index=codes.index)
+        known = codes.drop(index=unknown).reset_index(drop=True)
+        iso3[codes.index.drop(unknown)] = resolve_countries(
+            known, kind="name", path="places", column="country_code"
+        ).to_numpy()
     places["iso3"] = places["country_code"].map(dict(zip(codes, iso3, strict=True)))
-    return places.reset_index(drop=True)
+    # GeoNames codes a territory (Svalbard SJ, Bonaire BQ) that Natural Earth
+    # draws as part of a country: its places take the country they lie in.
+    folded = places["iso3"] == ""
+    if folded.any():
+        lon, lat = (places.loc[folded, c].to_numpy(float) for c in ("lon", "lat"))
+        found = locate(lon, lat)
+        places.loc[folded, "iso3"] = found["iso_a3"].to_numpy()
+    return places
 
 
 @lru_cache(maxsize=64)
@@ -140,7 +159,7 @@ def find_town(town: str, km: float, country: str) -> Town | str:
     if hits.empty:
         return (
             f"names no town of {country} in the reference places (GeoNames places "
-            "of 15,000+ people, and the regional places file); expected a town's "
+            "of 1,000+ people, and the regional places file); expected a town's "
             "name as GeoNames gives it, in any of its spellings"
         )
     found = places.loc[hits["row"].unique()].sort_values(

@@ -44,7 +44,7 @@ class World:
         First-order units fitted to their country: ``iso_a3``, ``name``,
         ``gn_name`` (GeoNames spelling), ``woe_name``.
     places
-        GeoNames places of 15,000+ people: ``geonameid``, ``name``,
+        GeoNames places of 1,000+ people: ``geonameid``, ``name``,
         ``alternate_names`` (``; ``-separated, any script), ``country_code``
         (ISO alpha-2), ``admin1_code``, ``population``.
     """

@@ -117,3 +117,37 @@ def test_a_bad_near_constraint_is_refused_by_row_and_column(constraint, says):
     errors = _errors(constraint)
     assert errors and all(e.row == 2 for e in errors)
     assert any(says in e.problem for e in errors), [e.problem for e in errors]
+
+
+def test_a_small_town_of_a_few_thousand_people_is_known(tmp_path):
+    # Vuhledar, a mining town of Donetsk oblast (about 14,000 people before
+    # 2022, GeoNames 690823 at 47.78 N, 37.25 E), and Aguelhok in Mali's Kidal
+    # region (about 8,000): places below 15,000 people are named by the
+    # sources of every conflict, and near: knows them.
+    for country, town, at in (
+        ("UKR", "Vuhledar", (47.7806, 37.2497)),
+        ("MLI", "Aguelhok", (19.4614, 0.8589)),
+    ):
+        tables = _tables(f"near:{town} 10 km", at=at, radius_m=30_000)
+        tables["events"].loc[0, "country"] = country
+        write_text_tables(tables, tmp_path / country / "catalogue")
+        out = tmp_path / country / "out"
+        catalogue = str(tmp_path / country / "catalogue")
+        assert main(["export", "--catalogue", catalogue, "--out", str(out)]) == 0
+        event = gpd.read_file(out / "events.geojson").iloc[0]
+        assert f"within 10 km of {town}" in event["derivation"], country
+        ring = np.asarray(shapely.get_coordinates(event.geometry.boundary))
+        lat, lon = at
+        _, _, metres = GEOD.inv(
+            np.full(len(ring), lon), np.full(len(ring), lat), ring[:, 0], ring[:, 1]
+        )
+        assert metres.max() <= 10_000 * 1.005 + 500, country  # GeoNames vs ours
+
+
+def test_a_town_of_a_territory_is_a_town_of_the_country_drawn_around_it():
+    # GeoNames codes Bonaire "BQ"; Natural Earth draws it as part of the
+    # Netherlands (it is a special municipality of the Netherlands since 2010).
+    from layers.catalogue.towns import find_town
+
+    town = find_town("Kralendijk", 10, "NLD")
+    assert not isinstance(town, str), town
