@@ -152,7 +152,8 @@ class PrecisionClass(NamedTuple):
 #: (100 m), P2 a town or facility (10 km), P3 near a place or a district
 #: (50 km), P4 a province (400 km: Al-Anbar, the largest, spans ~ 600 km),
 #: P5 a region between places or a natural area (600 km), P6 a country
-#: (2,000 km: Iran and Saudi Arabia span ~ 2,300 km).
+#: (2,000 km: Iran and Saudi Arabia span ~ 2,300 km; a row naming its country
+#: may reach as far as the country does, see ``AREA_WIDE_CLASSES``).
 PRECISION_CLASSES: dict[str, PrecisionClass] = {
     "P1": PrecisionClass("exact site", (), (1,), 100.0),
     "P2": PrecisionClass("a named town or facility", (1,), (), 10_000.0),
@@ -168,7 +169,11 @@ PRECISION_CLASSES: dict[str, PrecisionClass] = {
 #: 143 first-order areas of the world reach beyond 400 km from their centre
 #: (Ar Riyad 470 km, Tombouctou 635 km, Krasnoyarsk 1,649 km). Such a radius is
 #: bounded instead by the named area's farthest point from the row's anchor.
-AREA_WIDE_CLASSES = {"P4": "admin1"}
+#: Countries too: from Moscow, Russia reaches 6,700 km; the USA, Canada,
+#: China, Brazil and Australia reach past 2,000 km from most of their points.
+AREA_WIDE_CLASSES = {"P4": "admin1", "P6": "country"}
+#: Half the meridian: no two points on the Earth are farther apart.
+MAX_RADIUS_M = 20_003_931.0
 #: UCDP ``where_prec`` 7: over water or in international airspace (estimated
 #: coordinates). It may stand in for the class's UCDP code.
 UCDP_OVER_WATER = 7

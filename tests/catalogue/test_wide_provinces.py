@@ -3,6 +3,7 @@ regional country clipped by the region's box never stands for the whole country.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,8 +13,11 @@ import shapely
 from pyproj import Geod
 
 from layers.__main__ import main
-from layers.catalogue import read_catalogue
-from layers.catalogue.errors import CatalogueError
+from layers.catalogue import read_catalogue, validate_tables
+from layers.catalogue.errors import CatalogueError, CatalogueErrors
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from benchmarks.make_catalogue import make_catalogue  # noqa: E402
 
 WORLD = Path(__file__).resolve().parents[1] / "data" / "imports" / "world"
 GEOD = Geod(ellps="WGS84")
@@ -100,3 +104,64 @@ def test_a_wider_radius_than_the_named_province_reaches_is_refused(tmp_path):
     table.to_csv(path, index=False)
     with pytest.raises(CatalogueError, match="too wide for P4"):
         read_catalogue(native)
+
+
+def _ucdp_country_only(tmp_path: Path, lat: float, lon: float) -> Path:
+    template = pd.read_csv(WORLD / "ucdp_world_strikes.csv", dtype=str).iloc[[0]]
+    row = template.assign(
+        id="500001", where_prec="6", where_coordinates="Russia", adm_1="", adm_2=""
+    )
+    row = row.assign(latitude=str(lat), longitude=str(lon), country="Russia")
+    row = row.assign(country_id="365", region="Europe", conflict_name="Russia")
+    path = tmp_path / "russia.csv"
+    row.to_csv(path, index=False)
+    return path
+
+
+def test_a_country_only_event_holds_its_whole_country(tmp_path):
+    # UCDP where_prec 6: only the country is known (P6). From Moscow, Russia
+    # reaches the Bering Strait (Cape Dezhnev, 66.08 N 169.65 W, 6,298 km) and
+    # the southern Kuril Islands it holds (Shikotan's eastern end, 43.80 N
+    # 146.85 E, 7,137 km): the radius must hold them, not stop at the 2,000 km
+    # that holds Iran or Saudi Arabia.
+    path = _ucdp_country_only(tmp_path, 55.7558, 37.6173)
+    event = read_catalogue(path).events.iloc[0]
+    assert event["precision_class"] == "P6"
+    _, _, dezhnev = GEOD.inv(37.6173, 55.7558, -169.65, 66.08)
+    _, _, shikotan = GEOD.inv(37.6173, 55.7558, 146.85, 43.80)
+    assert dezhnev < shikotan <= float(event["uncertainty_m"]) < shikotan + 100_000
+    assert "country:RUS" in event["constraints"]
+
+
+@pytest.mark.parametrize(
+    ("radius_m", "constraints", "refused"),
+    [
+        (7_150_000, "country:RUS", None),
+        (12_000_000, "country:RUS", "narrower than the event's radius for P6"),
+        (3_000_000, "", "too wide for P6"),
+    ],
+)
+def test_a_country_wide_radius_is_bounded_by_the_country(
+    radius_m, constraints, refused
+):
+    # A P6 row may be as wide as its named country reaches from its anchor
+    # (Moscow: 7,137 km), never wider; without country: the 2,000 km bound holds.
+    tables = make_catalogue(1, seed=5)
+    events = tables["events"]
+    events.loc[0, ["country", "lat", "lon", "admin1"]] = [
+        "RUS",
+        "55.7558",
+        "37.6173",
+        "",
+    ]
+    events.loc[0, ["candidates", "group_id", "precision_class"]] = ["", "", "P6"]
+    events.loc[0, ["geo_precision", "where_prec"]] = ["", "6"]
+    events.loc[0, ["uncertainty_m", "constraints"]] = [str(radius_m), constraints]
+    names = {"events": "events.csv", "claims": "claims.csv", "sources": "sources.csv"}
+    if refused is None:
+        validate_tables(**tables, names=names, native=True)
+        return
+    with pytest.raises(CatalogueErrors) as info:
+        validate_tables(**tables, names=names, native=True)
+    problems = [e.problem for e in info.value.errors]
+    assert any(refused in p for p in problems), problems

@@ -273,6 +273,22 @@ def _reach(
         )
 
 
+def _named_area(
+    kind: str, area: str, country: str, areas: Areas
+) -> shapely.Geometry | None:
+    """The outline a ``country:`` or ``admin1:`` constraint of *country* names."""
+    if kind == "country":
+        world = shipped_world().countries
+        own = world[world["iso_a3"] == area] if area == country else world.iloc[:0]
+    else:
+        regional = {name: code for code, name in areas.admin1}
+        if (regional.get(area), area) in areas.admin1:
+            return areas.admin1[(regional[area], area)]
+        world = shipped_world().admin1
+        own = world[(world["iso_a3"] == country) & (world["name"] == area)]
+    return shapely.union_all(own.geometry.values) if len(own) else None
+
+
 def _area_width(
     problems: Problems,
     view: Table,
@@ -280,7 +296,7 @@ def _area_width(
     event: tuple[np.ndarray, np.ndarray, np.ndarray],
     context: tuple[Parsed, Areas],
 ) -> None:
-    """A province wider than its class's bound is as wide as its named area, no wider.
+    """A province or country wider than its class's bound is as wide as it is, no wider.
 
     The radius may reach the area's farthest point from the row's anchor, plus
     the import tolerance (a source's stand-in point may lie that far outside
@@ -297,19 +313,13 @@ def _area_width(
         wide &= ~np.isnan(parsed.lat[positions]) & ~np.isnan(parsed.lon[positions])
         if not wide.any():
             continue
-        regional = {area: code for code, area in areas.admin1}
-        world = shipped_world().admin1
         for area, country in {
             (v, c) for v, c in zip(value[wide], event_country[wide], strict=True)
         }:
             hits = np.flatnonzero(wide & (value == area) & (event_country == country))
-            if (regional.get(area), area) in areas.admin1:
-                shape = areas.admin1[(regional[area], area)]
-            else:
-                own = world[(world["iso_a3"] == country) & (world["name"] == area)]
-                if own.empty:
-                    continue  # named no area: reported by _admin1
-                shape = shapely.union_all(own.geometry.values)
+            shape = _named_area(area_kind, area, country, areas)
+            if shape is None:
+                continue  # named no area of the country: reported by _admin1
             reach = reach_m(
                 shape, parsed.lon[positions][hits], parsed.lat[positions][hits]
             )

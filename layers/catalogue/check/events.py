@@ -29,6 +29,7 @@ from layers.catalogue.model import (
     AREA_WIDE_CLASSES,
     CONFIDENCE_GRADES,
     EARLIEST_DATE,
+    MAX_RADIUS_M,
     MIN_RADIUS_M,
     PRECISION_CLASSES,
     UCDP_OVER_WATER,
@@ -39,8 +40,6 @@ from layers.catalogue.world import World
 _ISO3 = r"^[A-Z]{3}$"
 _CANDIDATE = r"^(?P<label>.*?)\s*@\s*(?P<lat>[^,@]*?)\s*,\s*(?P<lon>[^,@]*?)$"
 _GEOD = Geod(ellps="WGS84")
-#: Half the meridian: no two points on the Earth are farther apart.
-_MAX_RADIUS_M = 20_003_931.0
 
 
 @dataclass(frozen=True)
@@ -204,7 +203,7 @@ def _precision(
         table,
         "uncertainty_m",
         low=MIN_RADIUS_M,
-        high=_MAX_RADIUS_M,
+        high=MAX_RADIUS_M,
         unit=" m",
     )
     _check_crosswalk(problems, table, geo_precision, where_prec, radius)

@@ -16,7 +16,7 @@ import shapely
 from pyproj import Geod
 
 from layers.catalogue.check.geography import reach_m
-from layers.catalogue.model import PRECISION_CLASSES
+from layers.catalogue.model import AREA_WIDE_CLASSES, MAX_RADIUS_M, PRECISION_CLASSES
 from layers.catalogue.reference import (
     REFERENCE_DIR,
     read_reference_file,
@@ -241,6 +241,10 @@ def _country_wide(
             {"lon": lon[wide], "lat": lat[wide], "country": country[wide]}
         )
         caps = klass[wide].map(lambda k: PRECISION_CLASSES[k].max_radius_m)
+        # A country-only event names its country (``country:``): its radius
+        # holds the whole country, however far it reaches (Russia, Canada...).
+        named = klass[wide].map(AREA_WIDE_CLASSES).eq("country")
+        caps[named & country[wide].isin(set(countries["iso_a3"]))] = MAX_RADIUS_M
         radius[wide] = np.minimum(
             country_radii(countries, anchors, float(caps.max())), caps
         )
