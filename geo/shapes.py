@@ -65,6 +65,11 @@ def geodesic_disc(
     """
     if not radius_m > 0:
         raise ValueError(f"radius_m must be greater than 0, got {radius_m!r}")
+    x, _ = _disc_rings(np.array([lon]), np.array([lat]), np.array([radius_m]), 16)
+    if _wrapping(x)[0]:  # across the antimeridian or around a pole: cut there
+        return geodesic_discs(
+            np.array([lon]), np.array([lat]), np.array([radius_m]), quad_segs=quad_segs
+        )[0]
     disc = gpd.GeoSeries([Point(0, 0)], crs=aeqd_crs(lon, lat)).buffer(
         radius_m, quad_segs=quad_segs
     )
@@ -111,15 +116,110 @@ def geodesic_discs(
     count, segments = len(lon), 4 * quad_segs
     if count == 0:
         return np.empty(0, dtype=object)
+    x, y = _disc_rings(lon, lat, radius, segments)
+    out = np.empty(count, dtype=object)
+    wraps = _wrapping(x)
+    plain = ~wraps
+    if plain.any():
+        rings = shapely.linearrings(np.stack([x[plain], y[plain]], axis=-1))
+        out[plain] = shapely.polygons(rings)
+    if wraps.any():
+        out[wraps] = _wrapped_discs(x[wraps], y[wraps], lon[wraps], lat[wraps])
+    return out
+
+
+#: A disc this wide holds more than a hemisphere; it is drawn as the whole
+#: world (its constraints, a country say, bound it instead).
+WORLD_DISC_M = 9_500_000.0
+_WORLD = shapely.box(-180.0, -90.0, 180.0, 90.0)
+
+
+def _disc_rings(
+    lon: np.ndarray, lat: np.ndarray, radius: np.ndarray, segments: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ring vertices of each disc, (count, segments) longitudes and latitudes."""
+    count = len(lon)
     azimuths = np.tile(np.linspace(0.0, 360.0, segments, endpoint=False), count)
     x, y, _ = _GEOD.fwd(
         np.repeat(lon, segments),
         np.repeat(lat, segments),
         azimuths,
-        np.repeat(radius, segments),
+        np.repeat(np.minimum(radius, WORLD_DISC_M), segments),
     )
-    rings = shapely.linearrings(np.stack([x, y], axis=-1).reshape(count, segments, 2))
-    return np.asarray(shapely.polygons(rings), dtype=object)
+    x, y = x.reshape(count, segments), y.reshape(count, segments)
+    wide = radius >= WORLD_DISC_M
+    x[wide], y[wide] = np.nan, np.nan  # marked: the whole world
+    return x, y
+
+
+def _wrapping(x: np.ndarray) -> np.ndarray:
+    """Rings that cross the antimeridian or circle a pole (or span the world)."""
+    step = np.abs(np.diff(x, axis=1, append=x[:, :1]))
+    return np.isnan(x).any(axis=1) | (step > 180.0).any(axis=1)
+
+
+def _polar_cap(x: np.ndarray, y: np.ndarray, lon: float, lat: float) -> BaseGeometry:
+    """A disc holding a pole, built from its ring.
+
+    The outline runs from -180 to 180 degrees along the ring (which meets
+    every longitude once), then back along the pole.
+    """
+    _, _, north = _GEOD.inv(lon, lat, 0.0, 90.0)
+    _, _, south = _GEOD.inv(lon, lat, 0.0, -90.0)
+    pole = 90.0 if north <= south else -90.0
+    wrapped = (x + 180.0) % 360.0 - 180.0
+    order = np.argsort(wrapped)
+    xs, ys = wrapped[order], y[order]
+    # The latitude where the ring crosses the antimeridian, between its
+    # easternmost and westernmost vertices.
+    span = xs[0] + 360.0 - xs[-1]
+    seam = ys[-1] + (ys[0] - ys[-1]) * (180.0 - xs[-1]) / span if span else ys[0]
+    ring = np.column_stack(
+        [
+            np.r_[-180.0, xs, 180.0, 180.0, -180.0],
+            np.r_[seam, ys, seam, pole, pole],
+        ]
+    )
+    return shapely.make_valid(shapely.Polygon(ring))
+
+
+def _shifted(coords: np.ndarray, *, by: float) -> np.ndarray:
+    return coords + np.array([by, 0.0])
+
+
+def _wrapped_discs(
+    x: np.ndarray, y: np.ndarray, lon: np.ndarray, lat: np.ndarray
+) -> np.ndarray:
+    """Discs across the antimeridian, cut there (RFC 7946, section 3.1.9).
+
+    Each ring is unwrapped to continuous longitudes; a ring that then fails to
+    close by a whole turn circles a pole, and runs along the pole's parallel
+    to close. The shape is cut at +-180 degrees and the part beyond is moved
+    back by a turn, giving a MultiPolygon within [-180, 180].
+    """
+    out = np.empty(len(x), dtype=object)
+    world = np.isnan(x).any(axis=1)
+    out[world] = _WORLD
+    x, y = np.unwrap(x[~world], period=360.0, axis=1), y[~world]
+    turn = x[:, -1] - x[:, 0]
+    shapes = np.empty(len(x), dtype=object)
+    closed = np.abs(turn) < 180.0
+    if closed.any():
+        rings = shapely.linearrings(np.stack([x[closed], y[closed]], axis=-1))
+        shapes[closed] = shapely.polygons(rings)
+    for i in np.flatnonzero(~closed):  # circles a pole: rare (wide and far north)
+        shapes[i] = _polar_cap(x[i], y[i], lon[~world][i], lat[~world][i])
+    parts = [shapely.intersection(shapes, _WORLD)]
+    for shift in (-360.0, 360.0, -720.0, 720.0):
+        beyond = shapely.intersection(
+            shapes, shapely.box(-180.0 - shift, -90.0, 180.0 - shift, 90.0)
+        )
+        parts.append(shapely.transform(beyond, functools.partial(_shifted, by=shift)))
+    whole = parts[0]
+    for part in parts[1:]:
+        whole = shapely.union(whole, part)
+    out[~world] = whole
+    return out
 
 
 @functools.lru_cache(maxsize=512)

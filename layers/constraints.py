@@ -8,6 +8,7 @@ constraints (``events`` for every event, ``strike_zones`` for the 29 December
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 import geopandas as gpd
 import shapely
@@ -32,8 +33,13 @@ def _one(gdf: gpd.GeoDataFrame, column: str, value: str, what: str) -> gpd.GeoSe
     return match.geometry
 
 
+@lru_cache(maxsize=4096)
 def _world_area(kind: str, value: str, country: str) -> tuple[BaseGeometry, str]:
-    """A country or an admin-1 area of *country* from the world reference."""
+    """A country or an admin-1 area of *country* from the world reference.
+
+    Cached: the shipped world is read once and never changes, and a world
+    catalogue names the same areas in many distinct constraint cells.
+    """
     world = shipped_world()
     if kind == "country":
         rows = world.countries[world.countries["iso_a3"] == value]
@@ -45,7 +51,10 @@ def _world_area(kind: str, value: str, country: str) -> tuple[BaseGeometry, str]
         name = f"inside {value} (Natural Earth admin-1, fitted to the 10m countries)"
     if rows.empty:
         raise StrikeMapError(f"constraint {kind}:{value} names no area of {country}")
-    return shapely.union_all(rows.to_crs(WGS84).geometry.values), name
+    # The world frames are EPSG:4326 (read_world_file); most areas are one row,
+    # and the union of one large outline is costly (about 85 ms for Alaska).
+    shapes = rows.geometry.values
+    return (shapes[0] if len(shapes) == 1 else shapely.union_all(shapes)), name
 
 
 def _near_disc(value: str, country: str) -> tuple[str, BaseGeometry]:
@@ -61,12 +70,24 @@ def _near_disc(value: str, country: str) -> tuple[str, BaseGeometry]:
     return name, geodesic_disc(town.lon, town.lat, town.km * 1000.0)
 
 
+def regional_areas(inputs: LayerInputs) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The regional countries and admin-1 areas, in longitude/latitude.
+
+    The countries are those the region's box leaves whole (``whole_countries``).
+    """
+    return (
+        whole_countries(inputs.reference.countries).to_crs(WGS84),
+        inputs.reference.admin1.to_crs(WGS84),
+    )
+
+
 def constraint_regions(
     constraints: str,
     inputs: LayerInputs,
     deps: Mapping[str, gpd.GeoDataFrame],
     *,
     country: str = "",
+    regional: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None = None,
 ) -> dict[str, BaseGeometry]:
     """The named areas a ``constraints`` cell names, in longitude/latitude.
 
@@ -75,19 +96,19 @@ def constraint_regions(
     country or admin-1 area the regional reference lacks comes from the world
     reference (an admin-1 area of the event's *country*); a ``near:`` town
     is one of the reference places of *country*, and its area the geodesic
-    disc of the stated distance around it.
+    disc of the stated distance around it. *regional* is
+    :func:`regional_areas` of *inputs*, for a caller that has it already.
     """
     areas: dict[str, BaseGeometry] = {}
-    countries = whole_countries(inputs.reference.countries).to_crs(WGS84)
-    admin1 = inputs.reference.admin1.to_crs(WGS84)
+    countries, admin1 = regional or regional_areas(inputs)
     for kind, value in parse_constraints(constraints):
         if kind == "near":
             name, shape = _near_disc(value, country)
             areas[name] = shape
             continue
-        regional = countries if kind == "country" else admin1
+        frame = countries if kind == "country" else admin1
         column = "iso_a3" if kind == "country" else "name"
-        if kind in ("country", "admin1") and not (regional[column] == value).any():
+        if kind in ("country", "admin1") and not (frame[column] == value).any():
             shape, name = _world_area(kind, value, country)
             areas[name] = shape
             continue

@@ -13,7 +13,7 @@ from geo.crs import WGS84
 from geo.errors import ContradictoryConstraintsError
 from geo.shapes import geodesic_discs
 from layers.catalogue.model import PRECISION_CLASSES, TIME_PRECISION
-from layers.constraints import constraint_regions, disc_name
+from layers.constraints import constraint_regions, disc_name, regional_areas
 from layers.params import LayerInputs, LayerParams
 
 #: Precision classes whose site is known to its radius: a named town or
@@ -106,10 +106,13 @@ def _cut_areas(
     # Once per distinct (country, constraints): an admin-1 name is the event's
     # country's (world admin-1 names repeat across countries).
     keys = events["country"].astype(str) + "\x1f" + texts
+    regional = regional_areas(inputs)
     for key, found in keys.groupby(keys, sort=False).indices.items():
         rows = np.asarray(found, dtype=np.int64)
         country, _, text = str(key).partition("\x1f")
-        areas = constraint_regions(text, inputs, deps, country=country)
+        areas = constraint_regions(
+            text, inputs, deps, country=country, regional=regional
+        )
         region = shapely.intersection_all(list(areas.values()))
         shapely.prepare(region)
         inside = shapely.contains_properly(region, discs[rows])

@@ -140,6 +140,21 @@ def _pick(page: Page, label: str, text: str, option: str | None = None) -> None:
     _settle(page)
 
 
+def _choose(page: Page, option: str) -> None:
+    """Pick a radio option, again if a rerun replaced it under the click."""
+    radio = page.get_by_role("radio", name=option)
+    for _ in range(3):
+        _settle(page)
+        page.get_by_text(option).click()
+        _settle(page)
+        try:
+            expect(radio).to_be_checked(timeout=10_000)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError(f"{option!r} did not stay chosen")
+
+
 def _preview_drawn(page: Page, timeout: float = 120) -> bool:
     """Whether the map of the zone before saving gets drawn (scrolled to, as a
     reader would: Chromium may defer drawing a frame outside the viewport)."""
@@ -213,8 +228,7 @@ def test_two_sessions_meet_the_stale_version_refusal(browser, site) -> None:
     for page, title in zip(pages, ("First title", "Second title"), strict=True):
         _pick(page, "Provenance card: click a zone or event on the map, or pick one",
               "S-IQ-2", None)  # fmt: skip
-        page.get_by_text("Edit or retire this event").click()
-        _settle(page)
+        _choose(page, "Edit or retire this event")
         _type(page, "Title", title)
         _pick(page, "Sources of this edit", "reuters-qaim")
         page.keyboard.press("Escape")

@@ -200,3 +200,46 @@ def test_many_discs_at_once_are_true_to_the_ellipsoid():
                 np.full(len(points), x0), np.full(len(points), y0), *points.T
             )
             assert (d / r > low).all() and (d / r < 1.0001).all()
+
+
+def _inside(disc, lon: float, lat: float, radius_m: float) -> None:
+    # Points along the disc's own radii, inside and just outside its edge.
+    azimuths = np.linspace(0.0, 360.0, 72, endpoint=False)
+    for share, inside in ((0.97, True), (1.03, False)):
+        x, y, _ = GEOD.fwd(
+            np.full(72, lon), np.full(72, lat), azimuths, np.full(72, radius_m * share)
+        )
+        held = shapely.contains_xy(disc, x, y)
+        assert held.all() if inside else not held.any(), (share, x[~held][:3])
+
+
+@pytest.mark.parametrize(
+    ("where", "lon", "lat", "radius_m"),
+    [
+        ("Suva, Fiji, across the antimeridian", 178.44, -18.14, 200_000),
+        ("Anadyr, Chukotka", 177.51, 64.73, 600_000),
+        ("Anchorage: Alaska's province circle", -149.9, 61.22, 1_835_000),
+        ("Moscow: Russia whole, around the pole", 37.62, 55.76, 7_148_000),
+        ("McMurdo, Antarctica, around the south pole", 166.67, -77.85, 1_500_000),
+    ],
+)
+def test_a_disc_across_the_antimeridian_or_a_pole_is_cut_there(
+    where, lon, lat, radius_m
+):
+    # RFC 7946 (section 3.1.9): a shape crossing the antimeridian is cut in two
+    # there, every longitude within [-180, 180]; the disc still holds what lies
+    # within its radius on the ellipsoid (pyproj.Geod), and nothing beyond.
+    for disc in (
+        shapes.geodesic_discs(np.array([lon]), np.array([lat]), np.array([radius_m]))[
+            0
+        ],
+        geodesic_disc(lon, lat, radius_m),
+    ):
+        assert disc.is_valid, where
+        west, south, east, north = disc.bounds
+        assert west >= -180.0 and east <= 180.0 and south >= -90.0 and north <= 90.0
+        assert east - west > 300, where  # it reaches both sides of the line
+        _inside(disc, lon, lat, radius_m)
+        # Its area is the ellipsoid's cap of that radius (spherical formula, 0.5 %).
+        cap = 2 * math.pi * 6_371_008.8**2 * (1 - math.cos(radius_m / 6_371_008.8))
+        assert geodesic_area_km2(disc) * 1e6 == pytest.approx(cap, rel=0.005), where

@@ -29,6 +29,7 @@ ROWS = [
     ("WIDE2", "Mali", 466, "Tombouctou", "Timbuktu", 16.7735, -3.0074, 3),
     ("WIDE3", "Russia", 643, "Krasnoyarsk", "Krasnoyarsk", 56.0184, 92.8672, 3),
     ("WIDE4", "Turkey", 792, "Canakkale", "Canakkale", 40.1553, 26.4142, 2),
+    ("WIDE6", "United States", 840, "Alaska", "Big Lake", 61.5214, -149.9544, 3),
 ]
 #: Areas in km² (outside facts: Riyadh Province, Saudi General Authority for
 #: Statistics; Tombouctou region, Mali's INSTAT; Krasnoyarsk Krai, Rosstat).
@@ -165,3 +166,33 @@ def test_a_country_wide_radius_is_bounded_by_the_country(
         validate_tables(**tables, names=names, native=True)
     problems = [e.problem for e in info.value.errors]
     assert any(refused in p for p in problems), problems
+
+
+def test_a_province_across_the_antimeridian_is_drawn_on_both_sides(exported):
+    # Alaska's Aleutians run past 180 degrees to Attu (52.9 N, 172.9 E): the
+    # province circle around Alaska crosses the antimeridian, and the area is
+    # cut there (RFC 7946), holding Anchorage and Attu, every longitude in range.
+    event = exported.loc["WIDE6"]
+    assert event["precision_class"] == "P4"
+    area = event.geometry
+    assert area.is_valid and area.geom_type == "MultiPolygon"
+    west, _, east, _ = area.bounds
+    assert west >= -180.0 and east <= 180.0
+    assert area.contains(shapely.Point(-149.90, 61.22))  # Anchorage
+    assert area.contains(shapely.Point(172.90, 52.90))  # Attu
+
+
+def test_a_country_only_event_in_russia_exports(tmp_path):
+    # Its disc (7,148 km around Moscow) holds the North Pole and crosses the
+    # antimeridian; cut by Russia it is Russia, on both sides of 180 degrees.
+    out = tmp_path / "out"
+    path = _ucdp_country_only(tmp_path, 55.7558, 37.6173)
+    assert main(["export", "--catalogue", str(path), "--out", str(out)]) == 0
+    event = gpd.read_file(out / "events.geojson").iloc[0]
+    assert event["precision_class"] == "P6"
+    # Chukotka east of 180 degrees (inland of Lavrentiya, 65.5 N, 172.5 W),
+    # and Kaliningrad at the other end.
+    disc = event.geometry
+    assert disc.is_valid
+    assert disc.contains(shapely.Point(-172.5, 65.5))
+    assert disc.contains(shapely.Point(20.5, 54.7))

@@ -286,6 +286,8 @@ def _named_area(
             return areas.admin1[(regional[area], area)]
         world = shipped_world().admin1
         own = world[(world["iso_a3"] == country) & (world["name"] == area)]
+    if len(own) == 1:
+        return own.geometry.iloc[0]
     return shapely.union_all(own.geometry.values) if len(own) else None
 
 
