@@ -47,6 +47,9 @@ WORLD_TOWN_MIN_POPULATION = 100_000
 WORLD_TOWN_MARGIN_DEG = 1.5
 EVENT_TOWN_DEG = 0.3
 MAX_WORLD_TOWNS = 400
+#: Half the diagonal of a 0.1-degree cell: the most a position moves when
+#: rounded to one decimal.
+_HALF_CELL_DEG = 0.0708
 _GEOD = Geod(ellps="WGS84")
 
 
@@ -91,15 +94,30 @@ def world_towns(inputs: LayerInputs) -> gpd.GeoDataFrame:
     if not outside.any():
         return world.iloc[:0]
     events = inputs.catalogue.events
-    points = shapely.points(
-        events["lon"].to_numpy(float)[outside], events["lat"].to_numpy(float)[outside]
+    # Each distinct position once (an export repeats a town's position for
+    # every event there).
+    positions = np.unique(
+        np.column_stack(
+            [
+                events["lon"].to_numpy(float)[outside],
+                events["lat"].to_numpy(float)[outside],
+            ]
+        ),
+        axis=0,
     )
     tree = shapely.STRtree(world.geometry.values)
-    _, nearest = tree.query_nearest(points, max_distance=EVENT_TOWN_DEG)
-    near = tree.query(points, predicate="dwithin", distance=WORLD_TOWN_MARGIN_DEG)[1]
-    big = near[world["population"].to_numpy()[near] >= WORLD_TOWN_MIN_POPULATION]
+    _, nearest = tree.query_nearest(
+        shapely.points(positions), max_distance=EVENT_TOWN_DEG
+    )
+    # The cities around them: only cities in the tree, and one point per
+    # 0.1-degree cell with the margin widened by its half-diagonal.
+    cities = np.flatnonzero(world["population"].to_numpy() >= WORLD_TOWN_MIN_POPULATION)
+    cells = shapely.points(np.unique(np.round(positions, 1), axis=0))
+    near = shapely.STRtree(world.geometry.values[cities]).query(
+        cells, predicate="dwithin", distance=WORLD_TOWN_MARGIN_DEG + _HALF_CELL_DEG
+    )[1]
     keep = np.zeros(len(world), dtype=bool)
-    keep[np.concatenate([nearest, big])] = True
+    keep[np.concatenate([nearest, cities[near]])] = True
     keep &= ~world["geonameid"].isin(inputs.reference.places["geonameid"]).to_numpy()
     towns = world[keep].sort_values(
         ["population", "geonameid"], ascending=[False, True]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from types import MappingProxyType
 
 import geopandas as gpd
@@ -54,6 +54,19 @@ def _style(**kwargs: object) -> Mapping[str, object]:
 WORLD_CONTEXT = ("countries", "admin1")
 WORLD_CONTEXT_MARGIN_DEG = 3.0
 _CELL_HALF_DIAGONAL_DEG = 0.0708
+#: The world outlines are searched simplified to this tolerance (degrees), the
+#: margin widened by as much: distances to outlines of many thousand vertices
+#: (Russia, Canada) are the costly part of finding the context.
+_SEARCH_TOLERANCE_DEG = 0.05
+
+
+@lru_cache(maxsize=len(WORLD_CONTEXT))
+def _search_tree(name: str) -> shapely.STRtree:
+    """A tree of the shipped world's *name* outlines, simplified for searching."""
+    shapes = getattr(shipped_world(), name).geometry.values
+    return shapely.STRtree(
+        shapely.simplify(shapes, _SEARCH_TOLERANCE_DEG, preserve_topology=True)
+    )
 
 
 def _world_context(
@@ -82,9 +95,8 @@ def _world_context(
         np.round(np.column_stack([lon[outside], lat[outside]]), 1), axis=0
     )
     points = shapely.points(cells)
-    tree = shapely.STRtree(world.geometry.values)
-    margin = WORLD_CONTEXT_MARGIN_DEG + _CELL_HALF_DIAGONAL_DEG
-    hits = tree.query(points, predicate="dwithin", distance=margin)
+    margin = WORLD_CONTEXT_MARGIN_DEG + _CELL_HALF_DIAGONAL_DEG + _SEARCH_TOLERANCE_DEG
+    hits = _search_tree(name).query(points, predicate="dwithin", distance=margin)
     keep = np.zeros(len(world), dtype=bool)
     keep[np.unique(hits[1])] = True
     keep &= ~world["iso_a3"].isin(regional["iso_a3"]).to_numpy()
