@@ -210,7 +210,7 @@ def _wrapped_discs(
     for i in np.flatnonzero(~closed):  # circles a pole: rare (wide and far north)
         shapes[i] = _polar_cap(x[i], y[i], lon[~world][i], lat[~world][i])
     parts = [shapely.intersection(shapes, _WORLD)]
-    for shift in (-360.0, 360.0, -720.0, 720.0):
+    for shift in (-360.0, 360.0):  # a closed ring spans under a turn
         beyond = shapely.intersection(
             shapes, shapely.box(-180.0 - shift, -90.0, 180.0 - shift, 90.0)
         )
@@ -220,6 +220,29 @@ def _wrapped_discs(
         whole = shapely.union(whole, part)
     out[~world] = whole
     return out
+
+
+def cell_points(xy: np.ndarray, *, cell_deg: float = 0.1) -> tuple[np.ndarray, float]:
+    """One point per *cell_deg* cell that the positions *xy* fall in.
+
+    Parameters
+    ----------
+    xy
+        Longitudes and latitudes in degrees, shape (n, 2).
+    cell_deg
+        The side of a cell in degrees.
+
+    Returns
+    -------
+    The points (a shapely array) and the farthest a position lies from its
+    cell's point (half the cell's diagonal): a search within a distance of
+    the points, widened by as much, finds all that the positions would.
+    """
+    cells = np.unique(
+        np.round(np.asarray(xy, dtype=float) / cell_deg) * cell_deg, axis=0
+    )
+    points = np.asarray(shapely.points(cells), dtype=object)
+    return points, cell_deg * math.sqrt(2.0) / 2.0
 
 
 @functools.lru_cache(maxsize=512)

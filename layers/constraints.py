@@ -20,7 +20,7 @@ from geo.shapes import geodesic_disc
 from layers.catalogue.check.constraints import parse_constraints
 from layers.catalogue.reference import whole_countries
 from layers.catalogue.towns import TOWNS_SOURCE, Town, find_town, parse_near
-from layers.catalogue.world import shipped_world
+from layers.catalogue.world import shipped_world, world_area
 from layers.params import LayerInputs
 
 
@@ -35,26 +35,15 @@ def _one(gdf: gpd.GeoDataFrame, column: str, value: str, what: str) -> gpd.GeoSe
 
 @lru_cache(maxsize=4096)
 def _world_area(kind: str, value: str, country: str) -> tuple[BaseGeometry, str]:
-    """A country or an admin-1 area of *country* from the world reference.
-
-    Cached: the shipped world is read once and never changes, and a world
-    catalogue names the same areas in many distinct constraint cells.
-    """
-    world = shipped_world()
-    if kind == "country":
-        rows = world.countries[world.countries["iso_a3"] == value]
-        label = f"inside {rows['name'].iloc[0] if len(rows) else value}"
-        name = f"{label} (Natural Earth 10m)"
-    else:
-        admin1 = world.admin1
-        rows = admin1[(admin1["iso_a3"] == country) & (admin1["name"] == value)]
-        name = f"inside {value} (Natural Earth admin-1, fitted to the 10m countries)"
-    if rows.empty:
+    """A country or an admin-1 area of *country* from the world reference."""
+    shape = world_area(kind, value, country)
+    if shape is None:
         raise StrikeMapError(f"constraint {kind}:{value} names no area of {country}")
-    # The world frames are EPSG:4326 (read_world_file); most areas are one row,
-    # and the union of one large outline is costly (about 85 ms for Alaska).
-    shapes = rows.geometry.values
-    return (shapes[0] if len(shapes) == 1 else shapely.union_all(shapes)), name
+    if kind == "country":
+        countries = shipped_world().countries
+        named = countries.loc[countries["iso_a3"] == value, "name"]
+        return shape, f"inside {named.iloc[0]} (Natural Earth 10m)"
+    return shape, f"inside {value} (Natural Earth admin-1, fitted to the 10m countries)"
 
 
 def _near_disc(value: str, country: str) -> tuple[str, BaseGeometry]:

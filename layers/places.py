@@ -10,6 +10,7 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
+from geo.shapes import cell_points
 from layers.catalogue.world import shipped_world
 from layers.params import LayerInputs, LayerParams
 from layers.provenance import REFERENCE_SOURCES, with_provenance
@@ -47,9 +48,6 @@ WORLD_TOWN_MIN_POPULATION = 100_000
 WORLD_TOWN_MARGIN_DEG = 1.5
 EVENT_TOWN_DEG = 0.3
 MAX_WORLD_TOWNS = 400
-#: Half the diagonal of a 0.1-degree cell: the most a position moves when
-#: rounded to one decimal.
-_HALF_CELL_DEG = 0.0708
 _GEOD = Geod(ellps="WGS84")
 
 
@@ -112,9 +110,9 @@ def world_towns(inputs: LayerInputs) -> gpd.GeoDataFrame:
     # The cities around them: only cities in the tree, and one point per
     # 0.1-degree cell with the margin widened by its half-diagonal.
     cities = np.flatnonzero(world["population"].to_numpy() >= WORLD_TOWN_MIN_POPULATION)
-    cells = shapely.points(np.unique(np.round(positions, 1), axis=0))
+    cells, offset = cell_points(positions)
     near = shapely.STRtree(world.geometry.values[cities]).query(
-        cells, predicate="dwithin", distance=WORLD_TOWN_MARGIN_DEG + _HALF_CELL_DEG
+        cells, predicate="dwithin", distance=WORLD_TOWN_MARGIN_DEG + offset
     )[1]
     keep = np.zeros(len(world), dtype=bool)
     keep[np.concatenate([nearest, cities[near]])] = True

@@ -13,6 +13,7 @@ import pandas as pd
 import shapely
 
 from geo.crs import require_crs
+from geo.shapes import cell_points
 from layers import (
     border_corridor,
     border_crossings,
@@ -53,7 +54,6 @@ def _style(**kwargs: object) -> Mapping[str, object]:
 #: those events within which world features are drawn.
 WORLD_CONTEXT = ("countries", "admin1")
 WORLD_CONTEXT_MARGIN_DEG = 3.0
-_CELL_HALF_DIAGONAL_DEG = 0.0708
 #: The world outlines are searched simplified to this tolerance (degrees), the
 #: margin widened by as much: distances to outlines of many thousand vertices
 #: (Russia, Canada) are the costly part of finding the context.
@@ -91,11 +91,8 @@ def _world_context(
     # One point per 0.1-degree cell the events fall in, the margin widened by
     # the cell's half-diagonal: the same features or more, at a fraction of the
     # distance computations (each against outlines of many thousand vertices).
-    cells = np.unique(
-        np.round(np.column_stack([lon[outside], lat[outside]]), 1), axis=0
-    )
-    points = shapely.points(cells)
-    margin = WORLD_CONTEXT_MARGIN_DEG + _CELL_HALF_DIAGONAL_DEG + _SEARCH_TOLERANCE_DEG
+    points, offset = cell_points(np.column_stack([lon[outside], lat[outside]]))
+    margin = WORLD_CONTEXT_MARGIN_DEG + offset + _SEARCH_TOLERANCE_DEG
     hits = _search_tree(name).query(points, predicate="dwithin", distance=margin)
     keep = np.zeros(len(world), dtype=bool)
     keep[np.unique(hits[1])] = True

@@ -112,6 +112,7 @@ def resolve_countries(
     column: str,
     first_row: int = 2,
     world: World | None = None,
+    strict: bool = True,
 ) -> pd.Series:
     """The reference ``iso_a3`` of each value of *values*.
 
@@ -127,6 +128,9 @@ def resolve_countries(
         The spreadsheet row of the first value (the header is row 1).
     world
         The reference to resolve against (default: the shipped one).
+    strict
+        Raise on a value that names no country of the reference (default);
+        if False, such a value resolves to an empty string.
 
     Returns
     -------
@@ -156,6 +160,8 @@ def resolve_countries(
     )
     mapping = pd.Series(codes.to_numpy(), index=distinct)
     out = cells.map(mapping).where(cells != "", "")
+    if not strict:
+        return out.fillna("").astype(str)
     _raise_unknown(out, cells, path=path, column=column, first_row=first_row)
     return out.astype(str)
 

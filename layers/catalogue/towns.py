@@ -22,7 +22,6 @@ import pandas as pd
 from pyproj import Geod
 
 from layers.catalogue.countries import resolve_countries
-from layers.catalogue.errors import CatalogueErrors
 from layers.catalogue.reference import read_reference
 from layers.catalogue.spelling import name_key
 from layers.catalogue.world import locate, shipped_world
@@ -102,17 +101,9 @@ def _all_places() -> pd.DataFrame:
     places = pd.concat(frames, ignore_index=True).drop_duplicates("geonameid")
     places = places.reset_index(drop=True)
     codes = pd.Series(places["country_code"].unique())
-    try:
-        iso3 = resolve_countries(
-            codes, kind="name", path="places", column="country_code"
-        )
-    except CatalogueErrors as exc:  # a territory the reference folds into another
-        unknown = codes.index[[e.row - 2 for e in exc.errors if e.row]]
-        iso3 = pd.Series("", index=codes.index)
-        known = codes.drop(index=unknown).reset_index(drop=True)
-        iso3[codes.index.drop(unknown)] = resolve_countries(
-            known, kind="name", path="places", column="country_code"
-        ).to_numpy()
+    iso3 = resolve_countries(
+        codes, kind="name", path="places", column="country_code", strict=False
+    )
     places["iso3"] = places["country_code"].map(dict(zip(codes, iso3, strict=True)))
     # GeoNames codes a territory (Svalbard SJ, Bonaire BQ) that Natural Earth
     # draws as part of a country: its places take the country they lie in.

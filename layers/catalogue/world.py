@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo.crs import require_crs
 from geo.errors import EmptyLayerError, StrikeMapError
@@ -91,6 +92,27 @@ def read_world(directory: Path = WORLD_DIR) -> World:
 def shipped_world() -> World:
     """The shipped world reference data (read once; do not modify)."""
     return read_world()
+
+
+@lru_cache(maxsize=4096)
+def world_area(kind: str, value: str, country: str) -> BaseGeometry | None:
+    """The shipped world's outline a ``country:`` or ``admin1:`` constraint names.
+
+    *kind* ``"country"``: the country of ISO3 code *value*; ``"admin1"``: the
+    first-order area *value* of the country *country*. None when there is no
+    such area. Cached (the shipped world never changes); an area of one row is
+    its outline as read (the union of one large outline costs about 85 ms).
+    """
+    world = shipped_world()
+    if kind == "country":
+        rows = world.countries[world.countries["iso_a3"] == value]
+    else:
+        admin1 = world.admin1
+        rows = admin1[(admin1["iso_a3"] == country) & (admin1["name"] == value)]
+    shapes = rows.geometry.values
+    if len(shapes) == 0:
+        return None
+    return shapes[0] if len(shapes) == 1 else shapely.union_all(shapes)
 
 
 def locate(

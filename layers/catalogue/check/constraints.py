@@ -28,7 +28,7 @@ from layers.catalogue.model import (
     IMPORT_TOLERANCE_M,
     PRECISION_CLASSES,
 )
-from layers.catalogue.world import shipped_world
+from layers.catalogue.world import shipped_world, world_area
 
 _SEP = "\x1f"
 
@@ -278,17 +278,11 @@ def _named_area(
 ) -> shapely.Geometry | None:
     """The outline a ``country:`` or ``admin1:`` constraint of *country* names."""
     if kind == "country":
-        world = shipped_world().countries
-        own = world[world["iso_a3"] == area] if area == country else world.iloc[:0]
-    else:
-        regional = {name: code for code, name in areas.admin1}
-        if (regional.get(area), area) in areas.admin1:
-            return areas.admin1[(regional[area], area)]
-        world = shipped_world().admin1
-        own = world[(world["iso_a3"] == country) & (world["name"] == area)]
-    if len(own) == 1:
-        return own.geometry.iloc[0]
-    return shapely.union_all(own.geometry.values) if len(own) else None
+        return world_area(kind, area, country) if area == country else None
+    regional = {name: code for code, name in areas.admin1}
+    if (regional.get(area), area) in areas.admin1:
+        return areas.admin1[(regional[area], area)]
+    return world_area(kind, area, country)
 
 
 def _area_width(
